@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+const usage = `Livedesk: a real-time admin dashboard for delivery businesses.
+
+Usage:
+  livedesk serve   [--addr 127.0.0.1:8080] [--db sqlite:livedesk.db] [--demo]   start the server
+  livedesk help                                                                show this help
+
+Every setting can also come from a LIVEDESK_* environment variable
+(e.g. LIVEDESK_ADDR, LIVEDESK_DB); run "livedesk COMMAND -h" for a command's flags.
+`
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServer runs `livedesk serve` on port 0 and returns its base URL.
+func startServer(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not stop within 15s")
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if url, ok := strings.CutPrefix(sc.Text(), "Livedesk listening on "); ok {
+			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			return url
+		}
+	}
+	t.Fatal("server never printed its address")
+	return ""
+}
+
+func TestServeHealthz(t *testing.T) {
+	url := startServer(t, "--db", "sqlite:"+t.TempDir()+"/x.db")
+	resp, err := http.Get(url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz = %d, want 200", resp.StatusCode)
+	}
+}
+
+func TestRunRejectsUnknownCommand(t *testing.T) {
+	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
+		t.Fatalf("run(frobnicate) = %v, want an error naming the command", err)
+	}
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// ErrKind classifies a driver error so that the store can turn it into a
+// domain error without importing any driver.
+type ErrKind int
+
+const (
+	ErrOther      ErrKind = iota // not a recognised database condition
+	ErrBusy                      // transient: locked, busy, connection lost, serialization failure
+	ErrUnique                    // unique constraint violated
+	ErrForeignKey                // foreign key violated
+)
+
+// Dialect is everything that differs between the SQL databases the store
+// runs on. The queries themselves are shared: they are written with `?`
+// placeholders and only the few constructs below vary.
+type Dialect struct {
+	// Name is "sqlite" or "postgres"; it also selects the migration set.
+	Name string
+	// Numbered placeholders ($1, $2, ...) instead of `?`.
+	Numbered bool
+	// ILike is the case-insensitive LIKE operator.
+	ILike string
+	// ForUpdate is appended to a SELECT that must lock the rows it reads
+	// (empty on SQLite, whose single writer connection already serialises).
+	ForUpdate string
+	// WeekStart returns an expression giving the Monday (YYYY-MM-DD) of the
+	// week of the YYYY-MM-DD text expression col.
+	WeekStart func(col string) string
+	// Classify recognises driver errors; constraint names the violated
+	// constraint ("table.column" on SQLite, the constraint name on
+	// PostgreSQL) for ErrUnique.
+	Classify func(err error) (kind ErrKind, constraint string)
+	// MigrationLock guards the migration runner against other processes
+	// migrating at the same time; nil when the database needs no guard.
+	MigrationLock func(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// ReadTx are the options of read-only transactions (a consistent
+	// snapshot across several queries).
+	ReadTx sql.TxOptions
+}
+
+// Rebind rewrites the `?` placeholders of q for the dialect. Question marks
+// inside string literals are left alone.
+func (d *Dialect) Rebind(q string) string {
+	if !d.Numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	inQuote := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// MonthStart returns an expression giving the first day (YYYY-MM-DD) of the
+// month of the YYYY-MM-DD text expression col; it is the same on every
+// database the store supports.
+func (d *Dialect) MonthStart(col string) string {
+	return "substr(" + col + ", 1, 7) || '-01'"
+}
