@@ -46,7 +46,9 @@ func Default() Config {
 }
 
 // env names a setting's environment variable.
-func env(name string) string { return "LIVEDESK_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) }
+func env(name string) string {
+	return "LIVEDESK_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
 
 // FlagSet returns a flag set for a subcommand whose defaults come from the
 // environment (getenv) on top of Default, bound to cfg. Only the named
