@@ -1,0 +1,107 @@
+// Package postgres opens Livedesk's PostgreSQL database with pgx, for
+// deployments that outgrow one machine (several instances share it).
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/livedesk/livedesk/internal/store"
+)
+
+// Open connects to the database at url (postgres://...), applies the
+// migrations and returns the store. Parameters unknown to pgx in the URL,
+// such as search_path, are sent to the server as run-time settings.
+func Open(ctx context.Context, url string) (*store.DB, error) {
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse postgres url: %w", err)
+	}
+	_ = cfg // validated here for a clearer error than sql.Open's lazy one
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("failed to connect to postgres: %w", err)
+	}
+	s := store.New(db, db, Dialect())
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("failed to migrate postgres: %w", err)
+	}
+	return s, nil
+}
+
+// Dialect returns the PostgreSQL dialect of the store.
+func Dialect() store.Dialect {
+	return store.Dialect{
+		Name:      "postgres",
+		Numbered:  true,
+		ILike:     "ILIKE",
+		ForUpdate: " FOR UPDATE",
+		WeekStart: func(col string) string {
+			return "to_char(date_trunc('week', (" + col + ")::date), 'YYYY-MM-DD')"
+		},
+		Classify:      classify,
+		MigrationLock: migrationLock,
+		// Repeatable read gives stats one snapshot across their queries.
+		ReadTx: sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+	}
+}
+
+// migrationLock takes a session advisory lock keyed by the current schema,
+// so instances starting together migrate one after the other (the second
+// finds nothing left to do) while tests in separate schemas do not wait on
+// each other.
+func migrationLock(ctx context.Context, conn *sql.Conn) (func(), error) {
+	const q = `SELECT pg_advisory_lock(hashtext('livedesk.migrate.' || current_schema()))`
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return nil, err
+	}
+	return func() {
+		// A fresh context: the unlock must happen even when ctx is done.
+		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(hashtext('livedesk.migrate.' || current_schema()))`)
+	}, nil
+}
+
+func classify(err error) (store.ErrKind, string) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return store.ErrUnique, pe.ConstraintName
+		case "23503": // foreign_key_violation
+			return store.ErrForeignKey, pe.ConstraintName
+		case "40001", "40P01", // serialization_failure, deadlock_detected
+			"55P03",                                                                // lock_not_available
+			"57P01", "57P02", "57P03", "53300", "08006", "08003", "08001", "08004": // shutdown, too many connections, connection failures
+			return store.ErrBusy, ""
+		}
+		return store.ErrOther, ""
+	}
+	var ne net.Error
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) || pgconn.SafeToRetry(err) {
+		return store.ErrBusy, ""
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return store.ErrBusy, ""
+	}
+	return store.ErrOther, ""
+}
+
+// The driver registers itself as "pgx"; referencing stdlib keeps the import.
+var _ = stdlib.GetDefaultDriver

@@ -1,0 +1,89 @@
+// Package store is Livedesk's one SQL implementation, shared by SQLite and
+// PostgreSQL through a small Dialect. It owns the schema (embedded,
+// versioned migrations), transactions, the durable event log and the
+// settings table; the business rules live in package service, which runs
+// its queries through the Tx values handed out here.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// DB is an open Livedesk database: a handle for writes and one for reads
+// (the same handle on PostgreSQL; one writer connection and a reader pool on
+// SQLite).
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect *Dialect
+}
+
+// New wraps already configured handles. write and read may be the same.
+// Drivers' Open functions call it; they also apply the migrations.
+func New(write, read *sql.DB, d Dialect) *DB {
+	if read == nil {
+		read = write
+	}
+	return &DB{write: write, read: read, dialect: &d}
+}
+
+// Dialect returns the database's dialect.
+func (db *DB) Dialect() *Dialect { return db.dialect }
+
+// Close closes both handles.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers (for readiness probes).
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return db.mapErr(fmt.Errorf("failed to ping database: %w", err))
+	}
+	return nil
+}
+
+// WithTx runs fn in a read-write transaction and commits it when fn returns
+// nil. Driver errors (busy database, unique violations...) come back as
+// *domain.Error where they have a meaning for callers.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	_, err := db.withTx(ctx, db.write, nil, fn)
+	return err
+}
+
+// WithTxSeq is WithTx that also returns the seq of the last event the
+// committed transaction appended (0 when it appended none).
+func (db *DB) WithTxSeq(ctx context.Context, fn func(tx *Tx) error) (int64, error) {
+	return db.withTx(ctx, db.write, nil, fn)
+}
+
+// ReadTx runs fn in a read-only transaction: every query in it sees the
+// same snapshot of the database.
+func (db *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) error {
+	opts := db.dialect.ReadTx
+	_, err := db.withTx(ctx, db.read, &opts, fn)
+	return err
+}
+
+func (db *DB) withTx(ctx context.Context, h *sql.DB, opts *sql.TxOptions, fn func(tx *Tx) error) (int64, error) {
+	stx, err := h.BeginTx(ctx, opts)
+	if err != nil {
+		return 0, db.mapErr(fmt.Errorf("failed to begin transaction: %w", err))
+	}
+	tx := &Tx{tx: stx, dialect: db.dialect}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return 0, db.mapErr(err)
+	}
+	if err := stx.Commit(); err != nil {
+		return 0, db.mapErr(fmt.Errorf("failed to commit: %w", err))
+	}
+	return tx.lastSeq, nil
+}

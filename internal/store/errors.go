@@ -1,0 +1,55 @@
+package store
+
+import (
+	"errors"
+
+	"github.com/livedesk/livedesk/internal/domain"
+)
+
+// uniqueFields maps unique constraints (SQLite "table.column" and
+// PostgreSQL constraint names) to the JSON field a client sent.
+var uniqueFields = map[string]string{
+	"users.email":                      "email",
+	"users_email_key":                  "email",
+	"payments.idempotency_key":         "idempotencyKey",
+	"payments_idempotency_key_key":     "idempotencyKey",
+	"delivery_updates.idempotency_key": "idempotencyKey",
+	"delivery_updates_pkey":            "idempotencyKey",
+	"settings.key":                     "key",
+	"settings_pkey":                    "key",
+}
+
+// mapErr turns recognised driver errors into domain errors: transient
+// conditions become CodeUnavailable (callers may retry), unique violations
+// CodeConflict naming the field. Other errors are returned unchanged, and
+// an existing *domain.Error always wins.
+func (db *DB) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if db.dialect.Classify == nil {
+		return err
+	}
+	kind, constraint := db.dialect.Classify(err)
+	switch kind {
+	case ErrBusy:
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is busy; please retry"}
+	case ErrUnique:
+		field := uniqueFields[constraint]
+		msg := "already exists"
+		if field != "" {
+			msg = field + " already in use"
+		}
+		return &domain.Error{Code: domain.CodeConflict, Message: msg, Field: field}
+	case ErrForeignKey:
+		return &domain.Error{Code: domain.CodeInvalid, Message: "refers to something that does not exist"}
+	}
+	return err
+}
+
+// MapError is mapErr for callers outside a transaction (the drivers' Open).
+func (db *DB) MapError(err error) error { return db.mapErr(err) }
