@@ -1,0 +1,375 @@
+package engineio
+
+import (
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Close reasons passed to OnClose, as named by the reference server.
+const (
+	ReasonTransportClose = "transport close"
+	ReasonTransportError = "transport error"
+	ReasonPingTimeout    = "ping timeout"
+	ReasonParseError     = "parse error"
+	ReasonForcedClose    = "forced close"
+	ReasonServerShutdown = "server shutting down"
+)
+
+// Message is one message for SendBatch.
+type Message struct {
+	Data   []byte
+	Binary bool
+}
+
+// Conn is one Engine.IO session. Its methods are safe for concurrent use.
+type Conn struct {
+	srv *Server
+	id  string
+	req *http.Request
+
+	// deliverMu serializes OnMessage calls across transports.
+	deliverMu sync.Mutex
+	onMessage func(data []byte, binary bool)
+
+	// lastRecv is the UnixNano time of the last packet received; any packet
+	// proves the client alive, not only a pong.
+	lastRecv atomic.Int64
+
+	mu        sync.Mutex
+	closed    bool
+	onClose   func(reason string, err error)
+	transport string
+	queue     []Packet
+	spare     []Packet // recycled backing array of a flushed queue
+	timer     *time.Timer
+	awaitPong bool
+
+	// polling
+	pollCh      chan struct{} // wakes the pending GET; buffered 1
+	pollActive  bool          // a GET is being served
+	pollWaiting bool          // that GET is parked on pollCh
+	postActive  bool
+	noopPending bool // answer the pending GET with noop (upgrade, client close)
+
+	// websocket
+	ws        *websocket.Conn
+	writing   bool            // a writer goroutine is running
+	probe     *websocket.Conn // upgrade in progress on this WebSocket
+	probed    bool            // the probe ping was answered
+	finishOne sync.Once
+}
+
+func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
+	c := &Conn{
+		srv:       s,
+		id:        id,
+		req:       detachRequest(r),
+		transport: transport,
+		queue:     make([]Packet, 0, 4),
+	}
+	if transport == TransportPolling {
+		c.pollCh = make(chan struct{}, 1)
+	}
+	c.lastRecv.Store(time.Now().UnixNano())
+	return c
+}
+
+// detachRequest copies what an application may want from the handshake
+// request, without the body or anything tied to the request's lifetime.
+func detachRequest(r *http.Request) *http.Request {
+	u := *r.URL
+	return &http.Request{
+		Method:     r.Method,
+		URL:        &u,
+		Proto:      r.Proto,
+		ProtoMajor: r.ProtoMajor,
+		ProtoMinor: r.ProtoMinor,
+		Header:     r.Header.Clone(),
+		Body:       http.NoBody,
+		Host:       r.Host,
+		RemoteAddr: r.RemoteAddr,
+		RequestURI: r.RequestURI,
+		TLS:        r.TLS,
+	}
+}
+
+// ID returns the session id.
+func (c *Conn) ID() string { return c.id }
+
+// Request returns a copy of the handshake request without its body; it is
+// safe to keep.
+func (c *Conn) Request() *http.Request { return c.req }
+
+// Transport returns the current transport: "polling" or "websocket".
+func (c *Conn) Transport() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.transport
+}
+
+// OnMessage sets the message handler. Set it inside Options.OnConnection.
+// Calls are sequential, never concurrent, and fn owns data.
+func (c *Conn) OnMessage(fn func(data []byte, binary bool)) {
+	c.deliverMu.Lock()
+	c.onMessage = fn
+	c.deliverMu.Unlock()
+}
+
+// OnClose sets the close handler, called exactly once with the close
+// reason and, for errors, the cause. If the connection is already closed it
+// is not called.
+func (c *Conn) OnClose(fn func(reason string, err error)) {
+	c.mu.Lock()
+	c.onClose = fn
+	c.mu.Unlock()
+}
+
+// Send queues one message packet and returns at once. data is kept, not
+// copied, until it is written: the caller must not modify it afterwards,
+// and may pass the same slice to many connections. It returns ErrClosed
+// after close and ErrQueueFull, closing the connection, when the send queue
+// is full.
+func (c *Conn) Send(data []byte, binary bool) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	if len(c.queue) >= c.srv.opts.SendQueue {
+		c.mu.Unlock()
+		c.close(ReasonTransportError, ErrQueueFull, false)
+		return ErrQueueFull
+	}
+	c.queue = append(c.queue, Packet{Type: PacketMessage, Data: data, Binary: binary})
+	c.kickLocked()
+	c.mu.Unlock()
+	return nil
+}
+
+// SendBatch queues msgs as consecutive packets, never interleaved with
+// packets of other senders: all of them or, on error, none.
+func (c *Conn) SendBatch(msgs []Message) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	if len(c.queue)+len(msgs) > c.srv.opts.SendQueue {
+		c.mu.Unlock()
+		c.close(ReasonTransportError, ErrQueueFull, false)
+		return ErrQueueFull
+	}
+	for _, m := range msgs {
+		c.queue = append(c.queue, Packet{Type: PacketMessage, Data: m.Data, Binary: m.Binary})
+	}
+	c.kickLocked()
+	c.mu.Unlock()
+	return nil
+}
+
+// Close closes the session with reason "forced close", after writing what
+// is already queued where the transport allows.
+func (c *Conn) Close() { c.close(ReasonForcedClose, nil, true) }
+
+// kickLocked makes the current transport write the queue.
+func (c *Conn) kickLocked() {
+	switch c.transport {
+	case TransportPolling:
+		if c.pollWaiting {
+			c.pollWaiting = false
+			c.pollCh <- struct{}{}
+		}
+	case TransportWebSocket:
+		if !c.writing && c.ws != nil {
+			c.writing = true
+			go c.writeLoop(c.ws)
+		}
+	}
+}
+
+// takeQueueLocked hands the queued packets to a writer, which gives the
+// slice back with recycle once written.
+func (c *Conn) takeQueueLocked() []Packet {
+	q := c.queue
+	c.queue = c.spare
+	c.spare = nil
+	return q
+}
+
+// recycle keeps a written queue's backing array for reuse, dropping the
+// references to message data so that broadcast buffers are not retained.
+func (c *Conn) recycle(q []Packet) {
+	if cap(q) > 256 {
+		return
+	}
+	clear(q)
+	c.mu.Lock()
+	if c.spare == nil {
+		c.spare = q[:0]
+	}
+	c.mu.Unlock()
+}
+
+// startHeartbeat arms the ping timer; the first ping goes out after
+// PingInterval.
+func (c *Conn) startHeartbeat() {
+	c.mu.Lock()
+	if !c.closed && c.timer == nil {
+		c.timer = time.AfterFunc(c.srv.opts.PingInterval, c.onTimer)
+	}
+	c.mu.Unlock()
+}
+
+// onTimer alternates between sending a ping and checking for the pong, with
+// one timer per connection rather than a goroutine.
+func (c *Conn) onTimer() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	timeout := c.srv.opts.PingTimeout
+	if !c.awaitPong {
+		c.awaitPong = true
+		c.timer.Reset(timeout)
+		if len(c.queue) >= c.srv.opts.SendQueue {
+			c.mu.Unlock()
+			c.close(ReasonTransportError, ErrQueueFull, false)
+			return
+		}
+		c.queue = append(c.queue, Packet{Type: PacketPing})
+		c.kickLocked()
+		c.mu.Unlock()
+		return
+	}
+	if since := time.Duration(time.Now().UnixNano() - c.lastRecv.Load()); since < timeout {
+		c.timer.Reset(timeout - since)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	c.close(ReasonPingTimeout, nil, false)
+}
+
+// onPacket handles a packet from the client on the current transport.
+func (c *Conn) onPacket(p Packet) {
+	c.lastRecv.Store(time.Now().UnixNano())
+	switch p.Type {
+	case PacketMessage:
+		c.deliver(p.Data, p.Binary)
+	case PacketPong:
+		c.mu.Lock()
+		if c.awaitPong && !c.closed {
+			c.awaitPong = false
+			c.timer.Reset(c.srv.opts.PingInterval)
+		}
+		c.mu.Unlock()
+	case PacketPing:
+		c.close(ReasonTransportError, ErrHeartbeat, false)
+	case PacketClose:
+		c.close(ReasonTransportClose, nil, false)
+	}
+	// open, upgrade and noop carry nothing for an established session.
+}
+
+func (c *Conn) deliver(data []byte, binary bool) {
+	c.deliverMu.Lock()
+	defer c.deliverMu.Unlock()
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if !closed && c.onMessage != nil {
+		c.onMessage(data, binary)
+	}
+}
+
+// close ends the session once. graceful closes (Close, server shutdown)
+// let the transport write what is queued first; others drop it.
+func (c *Conn) close(reason string, err error, graceful bool) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	probe := c.probe
+	c.probe = nil
+	var ws *websocket.Conn
+	linger := false
+	switch c.transport {
+	case TransportPolling:
+		if !graceful {
+			clear(c.queue)
+			c.queue = c.queue[:0]
+		}
+		if reason == ReasonTransportClose && err == nil {
+			// The client said close: end its pending GET cleanly.
+			c.noopPending = true
+		} else {
+			c.queue = append(c.queue, Packet{Type: PacketClose})
+		}
+		// A graceful close without a pending GET keeps the session until
+		// the client's next GET collects the close packet.
+		linger = graceful && !c.pollActive
+		c.kickWaitingPollLocked()
+	case TransportWebSocket:
+		if graceful {
+			if !c.writing && c.ws != nil {
+				c.writing = true
+				go c.writeLoop(c.ws)
+			}
+		} else {
+			ws = c.ws
+		}
+	}
+	onClose := c.onClose
+	c.mu.Unlock()
+
+	c.srv.count.Add(-1)
+	if probe != nil {
+		_ = probe.CloseNow()
+	}
+	if ws != nil {
+		code := websocket.StatusNormalClosure
+		if err != nil {
+			code = websocket.StatusPolicyViolation
+		}
+		// Close sends the close frame with a short deadline of its own; do
+		// not hold up the caller, which may be a broadcaster.
+		go func() { _ = ws.Close(code, "") }()
+	}
+	switch {
+	case c.transport == TransportWebSocket:
+		c.srv.unregister(c) // finished when its handler returns
+	case linger:
+		time.AfterFunc(c.srv.opts.PingInterval+c.srv.opts.PingTimeout, c.finish)
+	default:
+		c.finish()
+	}
+	c.srv.log.Debug("engineio: session closed", "sid", c.id, "reason", reason, "err", err)
+	if onClose != nil {
+		onClose(reason, err)
+	}
+}
+
+func (c *Conn) kickWaitingPollLocked() {
+	if c.pollWaiting {
+		c.pollWaiting = false
+		c.pollCh <- struct{}{}
+	}
+}
+
+// finish forgets the session for good.
+func (c *Conn) finish() {
+	c.finishOne.Do(func() {
+		c.srv.unregister(c)
+		c.srv.live.Done()
+	})
+}

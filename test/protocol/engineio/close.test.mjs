@@ -1,0 +1,21 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Socket, openPolling, pollingURL, post, wsURL } from "./helpers.mjs";
+
+describe("close", () => {
+  it("HTTP long-polling: the client closes the session", async () => {
+    const { sid } = await openPolling();
+    const [poll] = await Promise.all([fetch(pollingURL(sid)), post(sid, "1")]);
+    assert.equal(poll.status, 200);
+    assert.equal(await poll.text(), "6");
+    const poll2 = await fetch(pollingURL(sid));
+    assert.equal(poll2.status, 400);
+  });
+
+  it("WebSocket: the client closes the session", async () => {
+    const socket = new Socket(wsURL());
+    await socket.message(); // handshake
+    socket.send("1");
+    await socket.wait("close");
+  });
+});
