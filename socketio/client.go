@@ -1,0 +1,175 @@
+package socketio
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/livedesk/livedesk/engineio"
+)
+
+// conn is what socketio needs from an Engine.IO connection; *engineio.Conn
+// implements it.
+type conn interface {
+	ID() string
+	Request() *http.Request
+	Transport() string
+	OnMessage(fn func(data []byte, binary bool))
+	OnClose(fn func(reason string, err error))
+	Send(data []byte, binary bool) error
+	SendBatch(msgs []engineio.Message) error
+	Close()
+}
+
+// client is one Engine.IO connection, multiplexing a socket per namespace.
+type client struct {
+	srv  *Server
+	conn conn
+	dec  Decoder // only used by the connection's message callback
+
+	mu        sync.Mutex
+	sockets   map[string]*Socket // by namespace name
+	closed    bool
+	connected bool
+	timer     *time.Timer
+}
+
+func (srv *Server) accept(c conn) {
+	cl := &client{
+		srv:     srv,
+		conn:    c,
+		sockets: make(map[string]*Socket),
+		dec: Decoder{
+			MaxAttachments:     srv.opts.MaxAttachments,
+			MaxAttachmentBytes: srv.opts.MaxAttachmentBytes,
+		},
+	}
+	srv.addClient(cl)
+	c.OnMessage(cl.onMessage)
+	c.OnClose(func(reason string, _ error) {
+		cl.closeAll(DisconnectReason(reason))
+		srv.removeClient(cl)
+	})
+	// A connection that joins no namespace in time is closed, so that bare
+	// Engine.IO sessions do not linger.
+	cl.mu.Lock()
+	cl.timer = time.AfterFunc(srv.opts.ConnectTimeout, func() {
+		cl.mu.Lock()
+		idle := !cl.connected && !cl.closed
+		cl.mu.Unlock()
+		if idle {
+			cl.conn.Close()
+		}
+	})
+	cl.mu.Unlock()
+}
+
+// send writes the frames of one packet; the first one is text. It never
+// blocks on the peer: the Engine.IO connection queues, or closes itself
+// when its bounded queue is full.
+func (cl *client) send(frames [][]byte) {
+	if len(frames) == 1 {
+		_ = cl.conn.Send(frames[0], false)
+		return
+	}
+	// A binary packet's header and attachments must stay together when
+	// several goroutines send concurrently.
+	msgs := make([]engineio.Message, len(frames))
+	for i, f := range frames {
+		msgs[i] = engineio.Message{Data: f, Binary: i > 0}
+	}
+	_ = cl.conn.SendBatch(msgs)
+}
+
+func (cl *client) sendPacket(p *Packet) { cl.send(p.Encode()) }
+
+func (cl *client) onMessage(data []byte, binary bool) {
+	p, err := cl.dec.Add(data, binary)
+	if err != nil {
+		cl.srv.logger.Debug("socketio: closing connection on a malformed packet", "conn", cl.conn.ID(), "err", err)
+		cl.fail(ReasonParseError)
+		return
+	}
+	if p == nil {
+		return
+	}
+	if p.Type == PacketConnect {
+		cl.connect(p)
+		return
+	}
+	cl.mu.Lock()
+	s := cl.sockets[p.Namespace]
+	cl.mu.Unlock()
+	if s != nil {
+		s.onPacket(p)
+	}
+}
+
+func (cl *client) connect(p *Packet) {
+	auth := p.Data
+	r := cl.conn.Request()
+	hs := newHandshake(r, auth)
+	ns := cl.srv.namespace(p.Namespace, hs)
+	if ns == nil {
+		cl.sendPacket(&Packet{Type: PacketConnectError, Namespace: p.Namespace,
+			Data: json.RawMessage(`{"message":"Invalid namespace"}`)})
+		return
+	}
+	cl.mu.Lock()
+	if cl.closed || cl.sockets[ns.name] != nil {
+		cl.mu.Unlock()
+		return
+	}
+	s := newSocket(ns, cl, hs)
+	cl.sockets[ns.name] = s
+	cl.mu.Unlock()
+	go s.run()
+}
+
+// connectedOne records that a socket joined its namespace, which ends the
+// connect timeout.
+func (cl *client) connectedOne() {
+	cl.mu.Lock()
+	cl.connected = true
+	if cl.timer != nil {
+		cl.timer.Stop()
+	}
+	cl.mu.Unlock()
+}
+
+func (cl *client) remove(s *Socket) {
+	cl.mu.Lock()
+	if cl.sockets[s.ns.name] == s {
+		delete(cl.sockets, s.ns.name)
+	}
+	cl.mu.Unlock()
+}
+
+// closeAll disconnects every socket of the connection with reason; later
+// calls are no-ops.
+func (cl *client) closeAll(reason DisconnectReason) {
+	cl.mu.Lock()
+	if cl.closed {
+		cl.mu.Unlock()
+		return
+	}
+	cl.closed = true
+	if cl.timer != nil {
+		cl.timer.Stop()
+	}
+	list := make([]*Socket, 0, len(cl.sockets))
+	for _, s := range cl.sockets {
+		list = append(list, s)
+	}
+	cl.mu.Unlock()
+	for _, s := range list {
+		s.onClose(reason)
+	}
+}
+
+// fail disconnects every socket with reason, then closes the connection.
+func (cl *client) fail(reason DisconnectReason) {
+	cl.closeAll(reason)
+	cl.conn.Close()
+}

@@ -1,0 +1,164 @@
+package socketio
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// RecoveryOptions enable connection state recovery: a client whose
+// connection dropped reconnects with its previous socket id, rooms and
+// data, and receives the events it missed.
+//
+// The application owns the offsets. It tags the events it wants recoverable
+// with WithOffset (or Socket.EmitWithOffset); the client remembers the last
+// one it received and sends it back on reconnection, and the namespace's
+// replay hook (Namespace.OnRecover) emits what came after it.
+type RecoveryOptions struct {
+	// MaxDisconnectionDuration is how long a session can be resumed
+	// (default 2 minutes).
+	MaxDisconnectionDuration time.Duration
+	// Store keeps the sessions (default: in memory).
+	Store SessionStore
+	// CompareOffsets orders two offsets like strings.Compare (default
+	// CompareOffsets, numeric order for decimal offsets).
+	CompareOffsets func(a, b string) int
+}
+
+// CompareOffsets orders decimal offsets numerically (shorter first, then
+// lexically) and any other strings lexically.
+func CompareOffsets(a, b string) int {
+	if isDecimal(a) && isDecimal(b) {
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(a) != len(b) {
+			if len(a) < len(b) {
+				return -1
+			}
+			return 1
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func isDecimal(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Replayer sends a recovered socket the events that follow offset, in
+// order, with Socket.EmitWithOffset. Live events for the socket wait until
+// it returns; those at or before the last replayed offset are then dropped,
+// so that nothing is lost, duplicated or reordered. An error closes the
+// connection: the client reconnects and, its session being spent, starts
+// afresh (socket.recovered === false), which tells it to refetch.
+type Replayer func(ctx context.Context, s *Socket, offset string) error
+
+// recoveryState is the replay in progress of a recovered socket.
+type recoveryState struct {
+	last   string // highest offset the client has or was replayed
+	queued []queuedFrames
+}
+
+type queuedFrames struct {
+	frames [][]byte
+	offset string
+}
+
+func (r *recoveryState) replayed(offset string, cmp func(a, b string) int) {
+	if r.last == "" || cmp(offset, r.last) > 0 {
+		r.last = offset
+	}
+}
+
+func (r *recoveryState) buffer(frames [][]byte, offset string) {
+	r.queued = append(r.queued, queuedFrames{frames: frames, offset: offset})
+}
+
+// finishRecovery sends the live events that arrived during the replay and
+// were not replayed, then lets live events through. It sends while holding
+// s.mu (sends never block) so that no new live event overtakes them.
+func (s *Socket) finishRecovery() {
+	cmp := s.ns.srv.compareOffsets
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.recovery
+	if r == nil || s.state != stateConnected {
+		return
+	}
+	s.recovery = nil
+	for _, q := range r.queued {
+		if q.offset != "" && r.last != "" && cmp(q.offset, r.last) <= 0 {
+			continue
+		}
+		if q.offset != "" {
+			s.lastOffset = q.offset
+		}
+		s.client.send(q.frames)
+	}
+}
+
+func (srv *Server) recoveryEnabled() bool { return srv.opts.Recovery != nil }
+
+func (srv *Server) compareOffsets(a, b string) int { return srv.opts.Recovery.CompareOffsets(a, b) }
+
+// saveSession stores the session of a socket that left for a recoverable
+// reason.
+func (srv *Server) saveSession(s *Socket) {
+	if !srv.recoveryEnabled() {
+		return
+	}
+	s.mu.Lock()
+	sess := Session{
+		PID: s.pid, SID: s.id, Namespace: s.ns.name, Data: s.data,
+		Offset: s.lastOffset, DisconnectedAt: time.Now(),
+	}
+	for r := range s.rooms {
+		if r != s.id {
+			sess.Rooms = append(sess.Rooms, r)
+		}
+	}
+	s.mu.Unlock()
+	if sess.PID == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.opts.Recovery.Store.SaveSession(ctx, sess); err != nil {
+		srv.logger.Warn("socketio: failed to save session", "sid", sess.SID, "err", err)
+	}
+}
+
+// restoreSession resumes the session the client asks for, if it exists,
+// belongs to this namespace and has not expired. It reports the client's
+// offset.
+func (srv *Server) restoreSession(ctx context.Context, s *Socket) (offset string, ok bool) {
+	pid, offset, asked := parseRecovery(s.handshake.Auth)
+	if !asked {
+		return "", false
+	}
+	sess, found, err := srv.opts.Recovery.Store.TakeSession(ctx, pid)
+	if err != nil {
+		srv.logger.Warn("socketio: failed to take session", "pid", pid, "err", err)
+		return "", false
+	}
+	if !found || sess.Namespace != s.ns.name ||
+		time.Since(sess.DisconnectedAt) > srv.opts.Recovery.MaxDisconnectionDuration {
+		return "", false
+	}
+	s.mu.Lock()
+	s.id, s.pid, s.data, s.recovered = sess.SID, sess.PID, sess.Data, true
+	for _, r := range sess.Rooms {
+		s.rooms[r] = struct{}{}
+	}
+	s.lastOffset = offset
+	s.recovery = &recoveryState{last: offset}
+	s.mu.Unlock()
+	return offset, true
+}

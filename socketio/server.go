@@ -1,0 +1,226 @@
+package socketio
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/livedesk/livedesk/engineio"
+)
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Engine configures the Engine.IO server below; its OnConnection is
+	// set by NewServer.
+	Engine engineio.Options
+	// ConnectTimeout closes a connection that joined no namespace in time
+	// (default 45 s).
+	ConnectTimeout time.Duration
+	// Adapter creates the adapter of each namespace (default
+	// NewMemoryAdapter).
+	Adapter AdapterFactory
+	// Recovery enables connection state recovery when not nil.
+	Recovery *RecoveryOptions
+	// MaxAttachments and MaxAttachmentBytes bound what a binary packet may
+	// announce and carry (defaults 64 and 16 MiB).
+	MaxAttachments     int
+	MaxAttachmentBytes int
+	// Logger receives the server's diagnostics (default: discarded).
+	Logger *slog.Logger
+}
+
+func (o *Options) setDefaults() {
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = 45 * time.Second
+	}
+	if o.Adapter == nil {
+		o.Adapter = NewMemoryAdapter
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if r := o.Recovery; r != nil {
+		rc := *r
+		if rc.MaxDisconnectionDuration <= 0 {
+			rc.MaxDisconnectionDuration = 2 * time.Minute
+		}
+		if rc.Store == nil {
+			rc.Store = NewMemorySessionStore(rc.MaxDisconnectionDuration)
+		}
+		if rc.CompareOffsets == nil {
+			rc.CompareOffsets = CompareOffsets
+		}
+		o.Recovery = &rc
+	}
+}
+
+// dynamicNamespace accepts namespaces created on demand.
+type dynamicNamespace struct {
+	match func(name string, h *Handshake) bool
+	setup func(ns *Namespace)
+}
+
+// Server is a Socket.IO v5 server: namespaces over client connections.
+// It is an http.Handler; mount it on the protocol path:
+//
+//	mux.Handle("/socket.io/", srv)
+type Server struct {
+	opts    Options
+	logger  *slog.Logger
+	engine  engine
+	handler http.Handler
+
+	mu         sync.RWMutex
+	namespaces map[string]*Namespace
+	dynamic    []dynamicNamespace
+	clients    map[*client]struct{}
+	closed     bool
+}
+
+// engine is the Engine.IO server below, if any.
+type engine interface {
+	Close(ctx context.Context) error
+}
+
+// NewServer returns a Socket.IO server over a new Engine.IO server
+// configured by opts.Engine.
+func NewServer(opts Options) *Server {
+	srv := newServer(opts)
+	eopts := opts.Engine
+	if eopts.Logger == nil {
+		eopts.Logger = srv.logger
+	}
+	eopts.OnConnection = func(c *engineio.Conn) { srv.accept(c) }
+	eio := engineio.NewServer(eopts)
+	srv.engine, srv.handler = eio, eio
+	return srv
+}
+
+// ServeHTTP serves the Engine.IO transports.
+func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	srv.handler.ServeHTTP(w, r)
+}
+
+func newServer(opts Options) *Server {
+	opts.setDefaults()
+	srv := &Server{
+		opts:       opts,
+		logger:     opts.Logger,
+		namespaces: make(map[string]*Namespace),
+		clients:    make(map[*client]struct{}),
+	}
+	srv.Of("/")
+	return srv
+}
+
+// Of returns the namespace name, creating it if needed. Names start with a
+// slash; one is added when missing.
+func (srv *Server) Of(name string) *Namespace {
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	ns := srv.namespaces[name]
+	if ns == nil {
+		ns = newNamespace(srv, name)
+		srv.namespaces[name] = ns
+	}
+	return ns
+}
+
+// OfMatch accepts namespaces created on demand: when a client connects to
+// a namespace that does not exist and match returns true, the namespace is
+// created and setup is called once, before any socket joins it, to install
+// its middlewares and handlers.
+func (srv *Server) OfMatch(match func(name string, h *Handshake) bool, setup func(ns *Namespace)) {
+	srv.mu.Lock()
+	srv.dynamic = append(srv.dynamic, dynamicNamespace{match: match, setup: setup})
+	srv.mu.Unlock()
+}
+
+// namespace finds or creates the namespace a client asks for, or returns
+// nil when it is refused.
+func (srv *Server) namespace(name string, h *Handshake) *Namespace {
+	srv.mu.RLock()
+	ns, dyn := srv.namespaces[name], srv.dynamic
+	srv.mu.RUnlock()
+	if ns != nil {
+		return ns
+	}
+	for _, d := range dyn {
+		if !d.match(name, h) {
+			continue
+		}
+		srv.mu.Lock()
+		ns = srv.namespaces[name]
+		if ns == nil {
+			ns = newNamespace(srv, name)
+			// setup runs under the lock so that no socket joins a
+			// namespace whose handlers are not installed yet.
+			if d.setup != nil {
+				d.setup(ns)
+			}
+			srv.namespaces[name] = ns
+		}
+		srv.mu.Unlock()
+		return ns
+	}
+	return nil
+}
+
+func (srv *Server) addClient(cl *client) {
+	srv.mu.Lock()
+	closed := srv.closed
+	if !closed {
+		srv.clients[cl] = struct{}{}
+	}
+	srv.mu.Unlock()
+	if closed {
+		cl.fail(ReasonServerShuttingDown)
+	}
+}
+
+func (srv *Server) removeClient(cl *client) {
+	srv.mu.Lock()
+	delete(srv.clients, cl)
+	srv.mu.Unlock()
+}
+
+// Close disconnects every socket with the reason "server shutting down"
+// (their sessions are kept for recovery), closes the Engine.IO server and
+// the adapters.
+func (srv *Server) Close(ctx context.Context) error {
+	srv.mu.Lock()
+	srv.closed = true
+	clients := make([]*client, 0, len(srv.clients))
+	for cl := range srv.clients {
+		clients = append(clients, cl)
+	}
+	nss := make([]*Namespace, 0, len(srv.namespaces))
+	for _, ns := range srv.namespaces {
+		nss = append(nss, ns)
+	}
+	srv.mu.Unlock()
+	for _, cl := range clients {
+		cl.closeAll(ReasonServerShuttingDown)
+	}
+	var err error
+	if srv.engine != nil {
+		err = srv.engine.Close(ctx)
+	} else {
+		for _, cl := range clients {
+			cl.conn.Close()
+		}
+	}
+	for _, ns := range nss {
+		if cerr := ns.adapter.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	return err
+}

@@ -1,0 +1,329 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// DisconnectReason says why a socket left its namespace. The values are
+// those of the reference server.
+type DisconnectReason string
+
+// The disconnect reasons.
+const (
+	ReasonClientNamespaceDisconnect DisconnectReason = "client namespace disconnect"
+	ReasonServerNamespaceDisconnect DisconnectReason = "server namespace disconnect"
+	ReasonTransportClose            DisconnectReason = "transport close"
+	ReasonTransportError            DisconnectReason = "transport error"
+	ReasonPingTimeout               DisconnectReason = "ping timeout"
+	ReasonParseError                DisconnectReason = "parse error"
+	ReasonServerShuttingDown        DisconnectReason = "server shutting down"
+	ReasonForcedClose               DisconnectReason = "forced close"
+)
+
+// recoverable reports whether a socket that left for this reason may resume
+// its session: the client did not ask to leave, nor did the server.
+func (r DisconnectReason) recoverable() bool {
+	switch r {
+	case ReasonTransportClose, ReasonTransportError, ReasonPingTimeout,
+		ReasonServerShuttingDown, ReasonForcedClose:
+		return true
+	}
+	return false
+}
+
+// ErrDisconnected is returned by operations on a socket that left.
+var ErrDisconnected = errors.New("socketio: socket disconnected")
+
+type socketState int
+
+const (
+	stateConnecting socketState = iota
+	stateConnected
+	stateClosed
+)
+
+// Socket is one client's connection to one namespace.
+type Socket struct {
+	ns        *Namespace
+	client    *client
+	handshake *Handshake
+	ctx       context.Context
+	cancel    context.CancelFunc
+	inbox     chan *Packet
+
+	mu           sync.Mutex
+	id, pid      string
+	state        socketState
+	reason       DisconnectReason
+	rooms        map[string]struct{}
+	data         json.RawMessage
+	handlers     map[string]EventHandler
+	onDisconnect []func(reason DisconnectReason)
+	acks         map[uint64]chan Args
+	nextAck      uint64
+	lastOffset   string
+	recovered    bool
+	recovery     *recoveryState // non-nil while missed events are replayed
+}
+
+func newSocket(ns *Namespace, cl *client, hs *Handshake) *Socket {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Socket{
+		ns: ns, client: cl, handshake: hs, ctx: ctx, cancel: cancel,
+		inbox:    make(chan *Packet, 64),
+		id:       newID(),
+		rooms:    make(map[string]struct{}),
+		handlers: make(map[string]EventHandler),
+		acks:     make(map[uint64]chan Args),
+	}
+}
+
+// ID returns the socket's id; a recovered socket keeps its previous id.
+func (s *Socket) ID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.id
+}
+
+// Namespace returns the socket's namespace.
+func (s *Socket) Namespace() *Namespace { return s.ns }
+
+// Handshake returns what the client presented when it connected.
+func (s *Socket) Handshake() *Handshake { return s.handshake }
+
+// Context is cancelled when the socket disconnects.
+func (s *Socket) Context() context.Context { return s.ctx }
+
+// Transport returns the current Engine.IO transport name.
+func (s *Socket) Transport() string { return s.client.conn.Transport() }
+
+// Connected reports whether the socket is connected.
+func (s *Socket) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state == stateConnected
+}
+
+// Recovered reports whether the socket resumed a previous session (the
+// client sees socket.recovered === true).
+func (s *Socket) Recovered() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recovered
+}
+
+// SetData stores v, encoded as JSON, as the socket's application data. It
+// is kept across a recovered session and shown by FetchSockets.
+func (s *Socket) SetData(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("failed to encode socket data: %w", err)
+	}
+	s.mu.Lock()
+	s.data = b
+	s.mu.Unlock()
+	return nil
+}
+
+// Data decodes the socket's application data into v; it leaves v untouched
+// when no data was set.
+func (s *Socket) Data(v any) error {
+	s.mu.Lock()
+	d := s.data
+	s.mu.Unlock()
+	if d == nil {
+		return nil
+	}
+	return json.Unmarshal(d, v)
+}
+
+// Join adds the socket to rooms.
+func (s *Socket) Join(rooms ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == stateClosed {
+		return
+	}
+	added := rooms[:0:0]
+	for _, r := range rooms {
+		if _, ok := s.rooms[r]; !ok {
+			s.rooms[r] = struct{}{}
+			added = append(added, r)
+		}
+	}
+	// A connecting socket is indexed with all its rooms when it connects.
+	// The index changes under s.mu so that a concurrent close cannot leave
+	// a stale entry behind.
+	if s.state == stateConnected && len(added) > 0 {
+		s.ns.adapter.AddAll(s, added)
+	}
+}
+
+// Leave removes the socket from rooms.
+func (s *Socket) Leave(rooms ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == stateClosed {
+		// The rooms stay as they were at close, for the session and the
+		// disconnect handlers.
+		return
+	}
+	for _, r := range rooms {
+		if _, ok := s.rooms[r]; ok {
+			delete(s.rooms, r)
+			if s.state == stateConnected {
+				s.ns.adapter.Del(s, r)
+			}
+		}
+	}
+}
+
+// Rooms lists the rooms the socket is in, its own id included, sorted.
+func (s *Socket) Rooms() []string {
+	s.mu.Lock()
+	out := make([]string, 0, len(s.rooms))
+	for r := range s.rooms {
+		out = append(out, r)
+	}
+	s.mu.Unlock()
+	sort.Strings(out)
+	return out
+}
+
+// Info describes the socket as FetchSockets returns it.
+func (s *Socket) Info() SocketInfo {
+	s.mu.Lock()
+	id, data := s.id, s.data
+	s.mu.Unlock()
+	return SocketInfo{ID: id, Namespace: s.ns.name, Rooms: s.Rooms(), Handshake: s.handshake, Data: data}
+}
+
+// To returns a broadcast operator that reaches the sockets in rooms except
+// this one.
+func (s *Socket) To(rooms ...string) *BroadcastOperator {
+	return s.ns.To(rooms...).Except(s.ID())
+}
+
+// Broadcast returns a broadcast operator that reaches every socket of the
+// namespace except this one.
+func (s *Socket) Broadcast() *BroadcastOperator { return s.ns.Except(s.ID()) }
+
+// Emit sends an event to the client. Arguments are encoded with
+// encoding/json, except []byte (sent as a binary attachment) and
+// json.RawMessage (sent verbatim). It does not wait for the client.
+func (s *Socket) Emit(event string, args ...any) error {
+	return s.EmitWithOffset("", event, args...)
+}
+
+// EmitWithOffset sends an event carrying a recovery offset as its last
+// argument when connection state recovery is enabled (the client remembers
+// it and sends it back when it reconnects). A replay hook uses it to send
+// the missed events.
+func (s *Socket) EmitWithOffset(offset, event string, args ...any) error {
+	if !s.ns.srv.recoveryEnabled() {
+		offset = ""
+	}
+	p, err := newEventPacket(s.ns.name, event, args, offset)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.state != stateConnected {
+		s.mu.Unlock()
+		return ErrDisconnected
+	}
+	if offset != "" {
+		s.lastOffset = offset
+		if s.recovery != nil {
+			s.recovery.replayed(offset, s.ns.srv.compareOffsets)
+		}
+	}
+	s.mu.Unlock()
+	s.client.sendPacket(p)
+	return nil
+}
+
+// deliver sends broadcast frames, encoded once for every recipient. While
+// the socket replays missed events, live ones wait in its recovery buffer.
+func (s *Socket) deliver(frames [][]byte, flags BroadcastFlags) {
+	s.mu.Lock()
+	if s.state != stateConnected {
+		s.mu.Unlock()
+		return
+	}
+	if s.recovery != nil {
+		if !flags.Volatile {
+			s.recovery.buffer(frames, flags.Offset)
+		}
+		s.mu.Unlock()
+		return
+	}
+	if flags.Offset != "" {
+		s.lastOffset = flags.Offset
+	}
+	s.mu.Unlock()
+	s.client.send(frames)
+}
+
+// Disconnect makes the socket leave its namespace with the reason "server
+// namespace disconnect". With close, the whole underlying connection (every
+// namespace of this client) is closed.
+func (s *Socket) Disconnect(close bool) {
+	if close {
+		s.client.closeAll(ReasonServerNamespaceDisconnect)
+		s.client.conn.Close()
+		return
+	}
+	s.mu.Lock()
+	connected := s.state == stateConnected
+	s.mu.Unlock()
+	if connected {
+		s.client.sendPacket(&Packet{Type: PacketDisconnect, Namespace: s.ns.name})
+	}
+	s.onClose(ReasonServerNamespaceDisconnect)
+}
+
+// OnDisconnect registers fn, called once when the socket leaves, after its
+// last event handler returned.
+func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
+	s.mu.Lock()
+	s.onDisconnect = append(s.onDisconnect, fn)
+	s.mu.Unlock()
+}
+
+// onClose moves the socket to the closed state exactly once, whatever the
+// number of concurrent callers.
+func (s *Socket) onClose(reason DisconnectReason) {
+	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		return
+	}
+	wasConnected := s.state == stateConnected
+	s.state = stateClosed
+	s.reason = reason
+	s.recovery = nil
+	acks := s.acks
+	s.acks = nil
+	s.mu.Unlock()
+
+	s.client.remove(s)
+	if wasConnected {
+		s.ns.adapter.DelAll(s)
+		s.ns.removeSocket(s)
+		if reason.recoverable() {
+			s.ns.srv.saveSession(s)
+		}
+	}
+	for _, ch := range acks {
+		close(ch)
+	}
+	// The run loop sees the cancellation, finishes the running handler and
+	// then notifies OnDisconnect.
+	s.cancel()
+}
