@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/livedesk/livedesk/internal/domain"
+)
+
+func (s *server) handleListDeliveries() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := newQuery(r)
+		f := domain.DeliveryFilter{
+			CustomerID: q.int64("customerId"),
+			VendorID:   q.int64("vendorId"),
+			Status:     domain.DeliveryStatus(q.str("status")),
+			From:       q.date("from"),
+			To:         q.date("to"),
+			Page:       q.page(),
+		}
+		if f.Status != "" && !f.Status.Valid() {
+			q.fail("status", "status must be scheduled, out_for_delivery, delivered, failed or cancelled")
+		}
+		q.dateRange(f.From, f.To)
+		if q.err != nil {
+			s.error(w, r, q.err)
+			return
+		}
+		items, total, err := s.Deliveries.FindDeliveries(r.Context(), f)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.respond(w, r, http.StatusOK, newList(items, total, f.Page))
+	})
+}
+
+func (s *server) handleCreateDelivery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in domain.DeliveryCreate
+		if err := s.decode(w, r, &in); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		d, err := s.Deliveries.CreateDelivery(r.Context(), in)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.respond(w, r, http.StatusCreated, d)
+	})
+}
+
+func (s *server) handleGetDelivery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		d, err := s.Deliveries.FindDeliveryByID(r.Context(), id)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.respond(w, r, http.StatusOK, d)
+	})
+}
+
+// deliveryChange is the delivery after a PATCH, with the status it had
+// before (equal to the current one when only the note changed).
+type deliveryChange struct {
+	*domain.Delivery
+	PreviousStatus domain.DeliveryStatus `json:"previousStatus"`
+}
+
+// handleUpdateDelivery changes a delivery's status and/or note. A retry
+// with the same idempotency key (Idempotency-Key header or body
+// idempotencyKey) is applied once and answered with the same result.
+func (s *server) handleUpdateDelivery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		var in domain.DeliveryUpdate
+		if err := s.decode(w, r, &in); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if in.IdempotencyKey, err = idempotencyKey(r, in.IdempotencyKey); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		ch, err := s.Deliveries.UpdateDelivery(r.Context(), id, in)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.respond(w, r, http.StatusOK, deliveryChange{Delivery: ch.Delivery, PreviousStatus: ch.PreviousStatus})
+	})
+}
+
+// idempotencyKey merges the Idempotency-Key header with a key in the body;
+// both may be given only if they agree.
+func idempotencyKey(r *http.Request, body string) (string, error) {
+	h := r.Header.Get("Idempotency-Key")
+	switch {
+	case h == "":
+		return body, nil
+	case body == "" || body == h:
+		return h, nil
+	}
+	return "", domain.Invalid("idempotencyKey", "the Idempotency-Key header and the body's idempotencyKey differ")
+}

@@ -1,0 +1,69 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/livedesk/livedesk/internal/domain"
+)
+
+func (s *server) handleListPayments() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := newQuery(r)
+		f := domain.PaymentFilter{
+			CustomerID: q.int64("customerId"),
+			VendorID:   q.int64("vendorId"),
+			Method:     domain.PaymentMethod(q.str("method")),
+			From:       q.date("from"),
+			To:         q.date("to"),
+			Page:       q.page(),
+		}
+		if f.Method != "" && !f.Method.Valid() {
+			q.fail("method", "method must be cash, card, bank_transfer, upi or other")
+		}
+		q.dateRange(f.From, f.To)
+		if q.err != nil {
+			s.error(w, r, q.err)
+			return
+		}
+		items, total, err := s.Payments.FindPayments(r.Context(), f)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.respond(w, r, http.StatusOK, newList(items, total, f.Page))
+	})
+}
+
+// paymentAdded is the payment with the customer's balance after it.
+type paymentAdded struct {
+	*domain.Payment
+	Customer domain.CustomerBalance `json:"customer"`
+}
+
+// handleAddPayment records a payment: 201 when it is new, 200 when an
+// earlier request with the same idempotency key already recorded it (the
+// same payment is returned, nothing is charged twice).
+func (s *server) handleAddPayment() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in domain.PaymentCreate
+		if err := s.decode(w, r, &in); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		var err error
+		if in.IdempotencyKey, err = idempotencyKey(r, in.IdempotencyKey); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		res, err := s.Payments.AddPayment(r.Context(), in)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		status := http.StatusOK
+		if res.Created {
+			status = http.StatusCreated
+		}
+		s.respond(w, r, status, paymentAdded{Payment: res.Payment, Customer: res.Customer})
+	})
+}
