@@ -87,3 +87,20 @@ type StatsService interface {
 	Stats(ctx context.Context) (*Stats, error)
 	Analytics(ctx context.Context, q AnalyticsQuery) (*Analytics, error)
 }
+
+// Add counts n deliveries of the given status.
+func (c *DeliveryCounts) Add(status DeliveryStatus, n int) {
+	c.Total += n
+	switch status {
+	case DeliveryScheduled:
+		c.Scheduled += n
+	case DeliveryOutForDelivery:
+		c.OutForDelivery += n
+	case DeliveryDelivered:
+		c.Delivered += n
+	case DeliveryFailed:
+		c.Failed += n
+	case DeliveryCancelled:
+		c.Cancelled += n
+	}
+}

@@ -98,10 +98,10 @@ func classify(err error) (store.ErrKind, string) {
 	}
 	switch code {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		// "UNIQUE constraint failed: users.email (2067)"
+		// "constraint failed: UNIQUE constraint failed: users.email (2067)"
 		msg := se.Error()
-		if _, after, ok := strings.Cut(msg, "failed: "); ok {
-			col, _, _ := strings.Cut(after, " ")
+		if i := strings.LastIndex(msg, "failed: "); i >= 0 {
+			col, _, _ := strings.Cut(msg[i+len("failed: "):], " ")
 			col, _, _ = strings.Cut(col, ",")
 			return store.ErrUnique, col
 		}
