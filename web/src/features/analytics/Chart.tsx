@@ -1,0 +1,100 @@
+// Small hand-written SVG charts: grouped bars and a line. They scale to their
+// container through the viewBox and carry <title>s for hover and screen readers.
+
+export interface Series {
+  name: string
+  className: string
+}
+
+export interface ChartProps {
+  labels: string[]
+  series: Series[]
+  /** values[seriesIndex][pointIndex] */
+  values: number[][]
+  format: (n: number) => string
+  kind?: 'bar' | 'line'
+  label: string
+}
+
+const W = 640
+const H = 220
+const PAD = { top: 12, right: 8, bottom: 26, left: 56 }
+
+/** niceMax rounds a maximum up to 1, 2 or 5 × 10^n so the axis reads well. */
+export function niceMax(max: number): number {
+  if (max <= 0) return 1
+  const pow = 10 ** Math.floor(Math.log10(max))
+  for (const m of [1, 2, 5, 10]) if (max <= m * pow) return m * pow
+  return 10 * pow
+}
+
+export function Chart({ labels, series, values, format, kind = 'bar', label }: ChartProps) {
+  const max = niceMax(Math.max(0, ...values.flat()))
+  const innerW = W - PAD.left - PAD.right
+  const innerH = H - PAD.top - PAD.bottom
+  const n = Math.max(labels.length, 1)
+  const step = innerW / n
+  const y = (v: number) => PAD.top + innerH - (v / max) * innerH
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * max)
+  const labelEvery = Math.ceil(n / 8)
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
+            <text x={PAD.left - 6} y={y(t) + 4} className="axis" textAnchor="end">
+              {format(t)}
+            </text>
+          </g>
+        ))}
+        {kind === 'bar'
+          ? values.map((vals, si) => {
+              const bw = (step * 0.7) / series.length
+              return vals.map((v, i) => (
+                <rect
+                  key={`${si}-${i}`}
+                  x={PAD.left + i * step + step * 0.15 + si * bw}
+                  y={y(v)}
+                  width={Math.max(bw - 1, 1)}
+                  height={Math.max(PAD.top + innerH - y(v), 0)}
+                  rx={2}
+                  className={series[si]?.className}
+                >
+                  <title>{`${labels[i]} · ${series[si]?.name}: ${format(v)}`}</title>
+                </rect>
+              ))
+            })
+          : values.map((vals, si) => (
+              <g key={si} className={series[si]?.className}>
+                <polyline
+                  fill="none"
+                  strokeWidth={2}
+                  points={vals.map((v, i) => `${PAD.left + i * step + step / 2},${y(v)}`).join(' ')}
+                />
+                {vals.map((v, i) => (
+                  <circle key={i} cx={PAD.left + i * step + step / 2} cy={y(v)} r={3}>
+                    <title>{`${labels[i]} · ${series[si]?.name}: ${format(v)}`}</title>
+                  </circle>
+                ))}
+              </g>
+            ))}
+        {labels.map((l, i) =>
+          i % labelEvery === 0 ? (
+            <text key={l + i} x={PAD.left + i * step + step / 2} y={H - 8} className="axis" textAnchor="middle">
+              {l}
+            </text>
+          ) : null,
+        )}
+      </svg>
+      <figcaption className="legend">
+        {series.map((s) => (
+          <span key={s.name}>
+            <span className={`swatch ${s.className}`} aria-hidden="true" />
+            {s.name}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  )
+}

@@ -1,0 +1,245 @@
+import { useMemo, useState, type FormEvent } from 'react'
+import { Freshness } from '../../components/Freshness'
+import { Badge, Empty, ErrorState, Loading } from '../../components/States'
+import { ApiError } from '../../lib/api'
+import { formatAgo, formatMoney, formatNumber } from '../../lib/format'
+import { useNow } from '../../lib/realtime'
+import { useServices, useSession } from '../../lib/services'
+import type { Role, User, VendorMetrics } from '../../lib/types'
+import { useCreateUser, useUpdateUser, useUsers, useVendorMetrics } from './queries'
+
+export function UsersPage() {
+  const session = useSession()
+  const [search, setSearch] = useState('')
+  const [creating, setCreating] = useState(false)
+  const users = useUsers({})
+  const metrics = useVendorMetrics()
+  const now = useNow(15_000)
+  const byVendor = useMemo(() => {
+    const m = new Map<number, VendorMetrics>()
+    for (const v of metrics.data?.items ?? []) m.set(v.vendorId, v)
+    return m
+  }, [metrics.data])
+  const list = useMemo(() => {
+    const s = search.trim().toLowerCase()
+    const items = users.data?.items ?? []
+    return s ? items.filter((u) => u.name.toLowerCase().includes(s) || u.email.toLowerCase().includes(s)) : items
+  }, [users.data, search])
+  const vendors = (users.data?.items ?? []).filter((u) => u.role === 'vendor')
+
+  if (session?.user.role !== 'admin') {
+    return (
+      <div className="page">
+        <Empty title="Admins only">Ask an administrator to manage users and vendors.</Empty>
+      </div>
+    )
+  }
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Users &amp; vendors</h1>
+          <p className="muted">Who can sign in, and how each vendor is doing over the last 30 days.</p>
+        </div>
+        <div className="head-actions">
+          <Freshness updatedAt={users.dataUpdatedAt} failed={users.isError} />
+          <button type="button" className="btn btn-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+            {creating ? 'Close' : 'New user'}
+          </button>
+        </div>
+      </div>
+
+      {creating && <CreateUserForm onDone={() => setCreating(false)} />}
+
+      <section className="card" aria-labelledby="vendors-title">
+        <div className="card-head">
+          <h2 id="vendors-title">Vendor performance · 30 days</h2>
+          <Freshness updatedAt={metrics.dataUpdatedAt} failed={metrics.isError} />
+        </div>
+        {metrics.isPending || users.isPending ? (
+          <Loading rows={3} />
+        ) : metrics.isError && !metrics.data ? (
+          <ErrorState error={metrics.error} retry={() => void metrics.refetch()} />
+        ) : vendors.length === 0 ? (
+          <Empty title="No vendors yet">Create a user with the vendor role.</Empty>
+        ) : (
+          <div className="vendor-grid" data-testid="vendor-metrics">
+            {vendors.map((v) => {
+              const m = byVendor.get(v.id)
+              return (
+                <div key={v.id} className="vendor-card">
+                  <div className="vendor-name">
+                    {v.name} <Badge value={v.status} />
+                  </div>
+                  {m ? (
+                    <dl className="mini-stats">
+                      <div>
+                        <dt>Revenue</dt>
+                        <dd>{formatMoney(m.revenueCents30d)}</dd>
+                      </div>
+                      <div>
+                        <dt>Delivered</dt>
+                        <dd>
+                          {formatNumber(m.delivered30d)} / {formatNumber(m.deliveries30d)}
+                        </dd>
+                      </div>
+                      <div>
+                        <dt>Customers</dt>
+                        <dd>
+                          {formatNumber(m.activeCustomers)} / {formatNumber(m.customers)}
+                        </dd>
+                      </div>
+                      <div>
+                        <dt>Outstanding</dt>
+                        <dd>{formatMoney(m.outstandingCents)}</dd>
+                      </div>
+                    </dl>
+                  ) : (
+                    <p className="muted small">No figures yet.</p>
+                  )}
+                </div>
+              )
+            })}
+          </div>
+        )}
+      </section>
+
+      <section className="card card-flush" aria-labelledby="users-title">
+        <div className="card-head pad">
+          <h2 id="users-title">Users</h2>
+          <label className="field field-inline">
+            <span className="sr-only">Search users</span>
+            <input type="search" placeholder="Search name or email" value={search} onChange={(e) => setSearch(e.target.value)} />
+          </label>
+        </div>
+        {users.isPending ? (
+          <div className="pad">
+            <Loading rows={5} />
+          </div>
+        ) : users.isError && !users.data ? (
+          <ErrorState error={users.error} retry={() => void users.refetch()} />
+        ) : list.length === 0 ? (
+          <Empty title="No users match" />
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="users-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="hide-sm">Last seen</th>
+                  <th scope="col" className="num">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((u) => (
+                  <UserRow key={u.id} u={u} self={u.id === session.user.id} now={now} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  )
+}
+
+function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
+  const { toasts } = useServices()
+  const update = useUpdateUser()
+  const next = u.status === 'active' ? 'suspended' : 'active'
+  async function toggle() {
+    try {
+      await update.mutateAsync({ id: u.id, status: next })
+      toasts.push({ kind: 'success', title: next === 'suspended' ? `${u.name} suspended` : `${u.name} activated` })
+    } catch (err) {
+      toasts.push({ kind: 'error', title: 'Could not change the user', body: err instanceof ApiError ? err.message : 'Try again.' })
+    }
+  }
+  return (
+    <tr data-testid={`user-row-${u.id}`}>
+      <td>
+        <div className="cell-main">{u.name}</div>
+        <div className="cell-sub">{u.email}</div>
+      </td>
+      <td>
+        <Badge value={u.role} />
+      </td>
+      <td>
+        <Badge value={u.status} />
+      </td>
+      <td className="hide-sm">{u.lastSeenAt ? formatAgo(new Date(u.lastSeenAt).getTime(), now) : 'Never'}</td>
+      <td className="num">
+        {!self && (
+          <button type="button" className={`btn ${next === 'suspended' ? 'btn-danger' : 'btn-secondary'}`} disabled={update.isPending} onClick={() => void toggle()}>
+            {next === 'suspended' ? 'Suspend' : 'Activate'}
+          </button>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+function CreateUserForm({ onDone }: { onDone: () => void }) {
+  const { toasts } = useServices()
+  const create = useCreateUser()
+  const [form, setForm] = useState({ name: '', email: '', role: 'vendor' as Role, password: '' })
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null)
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    if (!form.name.trim() || !form.email.trim()) return setError({ message: 'Name and email are required.' })
+    if (form.password.length < 8) return setError({ message: 'The password needs at least 8 characters.', field: 'password' })
+    setError(null)
+    try {
+      const u = await create.mutateAsync({ ...form, name: form.name.trim(), email: form.email.trim() })
+      toasts.push({ kind: 'success', title: `${u.name} can now sign in`, body: u.email })
+      onDone()
+    } catch (err) {
+      setError(err instanceof ApiError ? { message: err.message, field: err.field } : { message: 'Could not create the user.' })
+    }
+  }
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value })
+  return (
+    <form className="card create-user" onSubmit={submit} aria-label="New user" noValidate>
+      <h2>New user</h2>
+      <div className="form-grid">
+        <label className="field">
+          <span>Name</span>
+          <input value={form.name} onChange={set('name')} aria-invalid={error?.field === 'name'} autoFocus />
+        </label>
+        <label className="field">
+          <span>Email</span>
+          <input type="email" value={form.email} onChange={set('email')} aria-invalid={error?.field === 'email'} />
+        </label>
+        <label className="field">
+          <span>Role</span>
+          <select value={form.role} onChange={set('role')}>
+            <option value="vendor">Vendor</option>
+            <option value="admin">Admin</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input type="password" autoComplete="new-password" value={form.password} onChange={set('password')} aria-invalid={error?.field === 'password'} />
+        </label>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="btn btn-secondary" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          {create.isPending ? 'Creating…' : 'Create user'}
+        </button>
+      </div>
+    </form>
+  )
+}
