@@ -50,7 +50,7 @@ type BroadcastOptions struct {
 	// socket of the namespace. Every socket is in the room named by its id.
 	Rooms []string `json:"rooms,omitempty"`
 	// Except removes the sockets in any of these rooms.
-	Except []string `json:"except,omitempty"`
+	Except []string       `json:"except,omitempty"`
 	Flags  BroadcastFlags `json:"flags,omitempty"`
 }
 
