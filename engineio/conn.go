@@ -317,7 +317,8 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 		}
 		// A graceful close without a pending GET keeps the session until
 		// the client's next GET collects the close packet.
-		linger = graceful && !c.pollActive
+		// On shutdown the reference discards the transport instead.
+		linger = graceful && reason != ReasonServerShutdown && !c.pollActive
 		c.kickWaitingPollLocked()
 	case TransportWebSocket:
 		if graceful {
@@ -363,6 +364,17 @@ func (c *Conn) kickWaitingPollLocked() {
 	if c.pollWaiting {
 		c.pollWaiting = false
 		c.pollCh <- struct{}{}
+	}
+}
+
+// abandon finishes a closed polling session still waiting for its last
+// GET: at shutdown nobody waits for stragglers.
+func (c *Conn) abandon() {
+	c.mu.Lock()
+	idle := c.closed && c.transport == TransportPolling && !c.pollActive
+	c.mu.Unlock()
+	if idle {
+		c.finish()
 	}
 }
 

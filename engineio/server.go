@@ -117,6 +117,7 @@ func (s *Server) Close(ctx context.Context) error {
 	s.mu.Unlock()
 	for _, c := range conns {
 		c.close(ReasonServerShutdown, nil, true)
+		c.abandon()
 	}
 	done := make(chan struct{})
 	go func() {

@@ -162,8 +162,10 @@ func (c *Conn) serveUpgrade(ws *websocket.Conn) {
 			c.probed = true
 			// End the pending GET so that the client's paused polling
 			// transport drains.
-			c.noopPending = true
-			c.kickWaitingPollLocked()
+			if c.pollWaiting {
+				c.noopPending = true
+				c.kickWaitingPollLocked()
+			}
 			c.mu.Unlock()
 		case err == nil && p.Type == PacketUpgrade:
 			c.mu.Lock()

@@ -1,0 +1,290 @@
+package engineio
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPollingMessages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		post string
+		want string
+	}{
+		{"one text packet", "4hello", "4hello"},
+		{"several text packets", "4test1\x1e4test2\x1e4test3", "4test1\x1e4test2\x1e4test3"},
+		{"text and binary", "4hello\x1ebAQIDBA==", "4hello\x1ebAQIDBA=="},
+		{"UTF-8", "4€ 😀", "4€ 😀"},
+		{"empty message", "4", "4"},
+		{"pong and noop are not echoed", "3\x1e6\x1e4x", "4x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, Options{})
+			sid, _ := h.openPolling()
+			if status, body := h.post(sid, tt.post); status != 200 || body != "ok" {
+				t.Fatalf("POST = %d %q, want 200 ok", status, body)
+			}
+			if status, body := h.get(sid); status != 200 || body != tt.want {
+				t.Errorf("GET = %d %q, want 200 %q", status, body, tt.want)
+			}
+		})
+	}
+}
+
+func TestPollingDeliversToOnMessage(t *testing.T) {
+	t.Parallel()
+	type msg struct {
+		data   string
+		binary bool
+	}
+	got := make(chan msg, 8)
+	h := newHarness(t, Options{OnConnection: func(c *Conn) {
+		c.OnMessage(func(data []byte, binary bool) { got <- msg{string(data), binary} })
+	}})
+	sid, _ := h.openPolling()
+	h.post(sid, "4a\x1ebAQI=\x1e4b")
+	want := []msg{{"a", false}, {"\x01\x02", true}, {"b", false}}
+	for _, w := range want {
+		if m := <-got; m != w {
+			t.Errorf("message = %+v, want %+v", m, w)
+		}
+	}
+}
+
+// TestPollingCoalesces checks that everything queued goes out in one
+// response, in order, and that a parked GET is answered by a later Send.
+func TestPollingCoalesces(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{OnConnection: func(c *Conn) {
+		// Queued during OnConnection: travels with the open packet.
+		_ = c.Send([]byte("welcome"), false)
+	}})
+	status, body := h.get("")
+	if status != 200 || !strings.HasPrefix(body, "0{") || !strings.HasSuffix(body, "}\x1e4welcome") {
+		t.Fatalf("handshake = %d %q, want the open packet then 4welcome", status, body)
+	}
+	c := h.nextConn()
+	sid := c.ID()
+	_ = c.Send([]byte("a"), false)
+	_ = c.SendBatch([]Message{{Data: []byte("b")}, {Data: []byte{0xff}, Binary: true}})
+	if _, body := h.get(sid); body != "4a\x1e4b\x1eb/w==" {
+		t.Errorf("GET = %q, want three packets", body)
+	}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		_ = c.Send([]byte("late"), false)
+	}()
+	if _, body := h.get(sid); body != "4late" {
+		t.Errorf("parked GET = %q, want 4late", body)
+	}
+}
+
+func TestPollingClosesSession(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		body       string
+		header     http.Header
+		wantStatus int
+		wantReason string
+		wantErr    error
+	}{
+		{"invalid packet", "abc", nil, 400, ReasonParseError, ErrInvalidPacket},
+		{"empty payload", "", nil, 400, ReasonParseError, ErrInvalidPacket},
+		{"invalid base64", "b!!!", nil, 400, ReasonParseError, ErrInvalidPacket},
+		{"binary body", "4x", http.Header{"Content-Type": {"application/octet-stream"}}, 400, ReasonTransportError, ErrInvalidPacket},
+		{"ping from client", "2", nil, 200, ReasonTransportError, ErrHeartbeat},
+		{"close packet", "1", nil, 200, ReasonTransportClose, nil},
+		{"over maxPayload", "4" + strings.Repeat("x", 100), nil, 413, ReasonTransportError, ErrPayloadTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, Options{MaxPayload: 100})
+			sid, _ := h.openPolling()
+			status, _, _ := h.do("POST", h.pollURL(sid), tt.body, tt.header)
+			if status != tt.wantStatus {
+				t.Errorf("POST status = %d, want %d", status, tt.wantStatus)
+			}
+			ev := h.nextClose()
+			if ev.reason != tt.wantReason || !errors.Is(ev.err, tt.wantErr) {
+				t.Errorf("OnClose(%q, %v), want (%q, %v)", ev.reason, ev.err, tt.wantReason, tt.wantErr)
+			}
+			if status, _ := h.get(sid); status != 400 {
+				t.Errorf("GET after close = %d, want 400", status)
+			}
+			if h.srv.Count() != 0 {
+				t.Errorf("Count() = %d, want 0", h.srv.Count())
+			}
+		})
+	}
+}
+
+func TestPollingOverMaxPayloadChunked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{MaxPayload: 100})
+	sid, _ := h.openPolling()
+	// No Content-Length: the limit applies while reading.
+	req, _ := http.NewRequest("POST", h.pollURL(sid), io.MultiReader(strings.NewReader("4"), strings.NewReader(strings.Repeat("x", 200))))
+	req.ContentLength = -1
+	res, err := http.DefaultClient.Do(req)
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode != 413 {
+			t.Errorf("status = %d, want 413", res.StatusCode)
+		}
+	}
+	if ev := h.nextClose(); !errors.Is(ev.err, ErrPayloadTooLarge) {
+		t.Errorf("OnClose err = %v, want ErrPayloadTooLarge", ev.err)
+	}
+}
+
+func TestPollingConcurrentGET(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	sid, _ := h.openPolling()
+	first := make(chan string)
+	go func() {
+		_, body := h.get(sid)
+		first <- body
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if status, _ := h.get(sid); status != 400 {
+		t.Errorf("second GET = %d, want 400", status)
+	}
+	if body := <-first; body != "1" {
+		t.Errorf("first GET = %q, want close packet 1", body)
+	}
+	if ev := h.nextClose(); ev.reason != ReasonTransportError || !errors.Is(ev.err, ErrPollOverlap) {
+		t.Errorf("OnClose(%q, %v), want transport error / overlap", ev.reason, ev.err)
+	}
+	if status, _ := h.get(sid); status != 400 {
+		t.Errorf("GET after close = %d, want 400", status)
+	}
+}
+
+func TestPollingConcurrentPOST(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	sid, _ := h.openPolling()
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		req, _ := http.NewRequest("POST", h.pollURL(sid), pr)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		res.Body.Close()
+		done <- res.StatusCode
+	}()
+	_, _ = pw.Write([]byte("4slow"))
+	time.Sleep(50 * time.Millisecond)
+	if status, _ := h.post(sid, "4fast"); status != 400 {
+		t.Errorf("second POST = %d, want 400", status)
+	}
+	if ev := h.nextClose(); !errors.Is(ev.err, ErrPollOverlap) {
+		t.Errorf("OnClose err = %v, want ErrPollOverlap", ev.err)
+	}
+	pw.Close()
+	<-done
+}
+
+func TestPollingAbortedGET(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	sid, _ := h.openPolling()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", h.pollURL(sid), nil)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+	}
+	if ev := h.nextClose(); ev.reason != ReasonTransportError || !errors.Is(ev.err, ErrPollAborted) {
+		t.Errorf("OnClose(%q, %v), want transport error / aborted", ev.reason, ev.err)
+	}
+	if status, _ := h.get(sid); status != 400 {
+		t.Errorf("GET after abort = %d, want 400", status)
+	}
+}
+
+func TestPollingClientClose(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	sid, _ := h.openPolling()
+	pending := make(chan string)
+	go func() {
+		_, body := h.get(sid)
+		pending <- body
+	}()
+	time.Sleep(50 * time.Millisecond)
+	h.post(sid, "1")
+	if body := <-pending; body != "6" {
+		t.Errorf("pending GET = %q, want noop 6", body)
+	}
+	if ev := h.nextClose(); ev.reason != ReasonTransportClose {
+		t.Errorf("reason = %q, want transport close", ev.reason)
+	}
+}
+
+func TestPollingForcedClose(t *testing.T) {
+	t.Parallel()
+	t.Run("pending GET", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{})
+		sid, c := h.openPolling()
+		pending := make(chan string)
+		go func() {
+			_, body := h.get(sid)
+			pending <- body
+		}()
+		time.Sleep(50 * time.Millisecond)
+		_ = c.SendBatch([]Message{{Data: []byte("bye")}})
+		c.Close()
+		body := <-pending
+		// The GET may be woken by the Send before Close queues "1".
+		if body != "4bye\x1e1" && body != "4bye" {
+			t.Errorf("GET = %q, want 4bye then 1", body)
+		}
+		if body == "4bye" {
+			if _, b := h.get(sid); b != "1" {
+				t.Errorf("next GET = %q, want 1", b)
+			}
+		}
+		if ev := h.nextClose(); ev.reason != ReasonForcedClose {
+			t.Errorf("reason = %q, want forced close", ev.reason)
+		}
+	})
+	t.Run("no pending GET", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{})
+		sid, c := h.openPolling()
+		_ = c.Send([]byte("bye"), false)
+		c.Close()
+		if err := c.Send([]byte("x"), false); !errors.Is(err, ErrClosed) {
+			t.Errorf("Send after Close = %v, want ErrClosed", err)
+		}
+		if h.srv.Count() != 0 {
+			t.Errorf("Count() = %d, want 0", h.srv.Count())
+		}
+		// The session lingers until its last GET collects the close packet.
+		if status, body := h.get(sid); status != 200 || body != "4bye\x1e1" {
+			t.Errorf("GET = %d %q, want 200 4bye then 1", status, body)
+		}
+		if status, _ := h.get(sid); status != 400 {
+			t.Errorf("GET after the close packet = %d, want 400", status)
+		}
+	})
+}
