@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -38,7 +39,12 @@ type Client struct {
 	once   sync.Once
 	dec    socketio.Decoder
 	sendMu sync.Mutex
+	noPong atomic.Bool
 }
+
+// StopPonging makes the client ignore pings, so that the server times it
+// out.
+func (c *Client) StopPonging() { c.noPong.Store(true) }
 
 // Dial opens a session on url (such as http://127.0.0.1:1234/socket.io/)
 // with transport "polling" or "websocket".
@@ -158,6 +164,9 @@ func (c *Client) handleEngine(pkt []byte) bool {
 	case '1':
 		return false
 	case '2':
+		if c.noPong.Load() {
+			return true
+		}
 		_ = c.sendEngine(context.Background(), []byte("3"), false)
 	case '4':
 		c.push(Frame{Data: append([]byte(nil), pkt[1:]...)})

@@ -1,0 +1,62 @@
+package socketio
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzDecoder feeds a sequence of Engine.IO messages to a Decoder. The
+// input holds the messages separated by 0x1e; a message starting with 0x00
+// is binary. The decoder must never panic, must bound what it buffers, and
+// every packet it accepts must survive an encode/decode round trip.
+func FuzzDecoder(f *testing.F) {
+	seeds := []string{
+		`0`, `0{"token":"123"}`, `0/custom,{"a":1}`, `1/admin,`, `2["message",1,"2",{"3":[true]}]`,
+		`2456["message-with-ack",1]`, `3456[1,"2"]`, `4{"message":"x"}`,
+		"51-[\"m\",{\"_placeholder\":true,\"num\":0}]\x1e\x00\x01\x02\x03",
+		"62-789[{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]\x1e\x00\x01\x1e\x00\x02",
+		"51-[\"m\",{\"_placeholder\":true,\"num\":4}]\x1e\x00\x01",
+		"52-[\"m\",{\"_placeholder\":true,\"num\":0}]\x1e\x00\x01\x1e\x00\x02",
+		"50-[\"m\",{\"_placeholder\":true,\"num\":0}]",
+		"\x00\x01", `42{}`, `2abc["x"]`, `2["disconnect"]`, `5999999-[]`, `2[{"_placeholder":true,"num":0}]`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d := Decoder{MaxAttachments: 8, MaxAttachmentBytes: 1 << 10}
+		for _, msg := range bytes.Split(in, []byte{0x1e}) {
+			binary := len(msg) > 0 && msg[0] == 0
+			if binary {
+				msg = msg[1:]
+			}
+			p, err := d.Add(msg, binary)
+			if err != nil {
+				return
+			}
+			if d.size > d.maxBytes() || len(d.pending.attachmentsOrNil()) > d.maxAttachments() {
+				t.Fatalf("decoder buffers %d bytes, %d attachments", d.size, len(d.pending.attachmentsOrNil()))
+			}
+			if p == nil {
+				continue
+			}
+			var back Decoder
+			var q *Packet
+			for i, fr := range p.Encode() {
+				if q, err = back.Add(fr, i > 0); err != nil {
+					t.Fatalf("re-decoding %q: %v", fr, err)
+				}
+			}
+			if q == nil || q.Type != p.Type || q.Namespace != p.Namespace || q.ID != p.ID || !bytes.Equal(q.Data, p.Data) {
+				t.Fatalf("round trip changed %+v into %+v", p, q)
+			}
+		}
+	})
+}
+
+func (p *Packet) attachmentsOrNil() [][]byte {
+	if p == nil {
+		return nil
+	}
+	return p.Attachments
+}
