@@ -33,6 +33,7 @@ type Client struct {
 	Transport string
 
 	base   string
+	sep    string
 	ws     *websocket.Conn
 	frames chan Frame
 	closed chan struct{}
@@ -49,10 +50,14 @@ func (c *Client) StopPonging() { c.noPong.Store(true) }
 // Dial opens a session on url (such as http://127.0.0.1:1234/socket.io/)
 // with transport "polling" or "websocket".
 func Dial(ctx context.Context, url, transport string) (*Client, error) {
-	c := &Client{Transport: transport, base: url, frames: make(chan Frame, 1024), closed: make(chan struct{})}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	c := &Client{Transport: transport, base: url, sep: sep, frames: make(chan Frame, 1024), closed: make(chan struct{})}
 	switch transport {
 	case "websocket":
-		wsURL := "ws" + strings.TrimPrefix(url, "http") + "?EIO=4&transport=websocket"
+		wsURL := "ws" + strings.TrimPrefix(url, "http") + sep + "EIO=4&transport=websocket"
 		ws, _, err := websocket.Dial(ctx, wsURL, nil)
 		if err != nil {
 			return nil, fmt.Errorf("failed to dial: %w", err)
@@ -113,7 +118,7 @@ func (c *Client) get(ctx context.Context, url string) ([]byte, error) {
 	return body, nil
 }
 
-func (c *Client) pollURL() string { return c.base + "?EIO=4&transport=polling&sid=" + c.SID }
+func (c *Client) pollURL() string { return c.base + c.sep + "EIO=4&transport=polling&sid=" + c.SID }
 
 func (c *Client) poll() {
 	defer c.shut()
