@@ -12,7 +12,14 @@ const usage = `Livedesk: a real-time admin dashboard for delivery businesses.
 
 Usage:
   livedesk serve   [--addr 127.0.0.1:8080] [--db sqlite:livedesk.db] [--demo]   start the server
+  livedesk migrate [--db ...]                                                  apply database migrations
+  livedesk user create --email E --password P --role admin|vendor [--name N] [--db ...]
+                                                                               add a user
+  livedesk seed    [--db ...]                                                  fill an empty database with demo data
+  livedesk version                                                             print the version
   livedesk help                                                                show this help
+
+--db is sqlite:PATH (default sqlite:livedesk.db) or postgres://USER@HOST:PORT/DB.
 
 Every setting can also come from a LIVEDESK_* environment variable
 (e.g. LIVEDESK_ADDR, LIVEDESK_DB); run "livedesk COMMAND -h" for a command's flags.
@@ -29,6 +36,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		err = serve(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		err = user(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		err = seed(ctx, rest, getenv, stdout, stderr)
+	case "version", "--version":
+		err = version(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/config"
+	"github.com/livedesk/livedesk/internal/httpapi"
+	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/web"
 )
 
@@ -33,18 +36,63 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	logger := newLogger(cfg, stderr)
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logger.Info("database open", "db", redactDSN(cfg.DB), "dialect", db.Dialect().Name)
+
+	svc := service.New(db, service.Options{
+		// REAL-TIME: the real-time engine wakes on OnCommit to read the
+		// event log; set it here when the engine is created.
 	})
+
+	secret, err := auth.Secret(ctx, cfg.JWTSecret, db)
+	if err != nil {
+		return err
+	}
+	tokens := auth.NewTokens(secret, cfg.TokenTTL, nil)
+
+	api := httpapi.NewServer(httpapi.Deps{
+		Users:      svc.Users,
+		Customers:  svc.Customers,
+		Deliveries: svc.Deliveries,
+		Payments:   svc.Payments,
+		Events:     svc.Events,
+		Stats:      svc.Stats,
+		Tokens:     tokens,
+		Logger:     logger,
+		Ready:      db.Ping, // REAL-TIME: add the Redis check when --redis is set
+		Ops:        nil,     // REAL-TIME: the engine's live operations figures
+		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins},
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/healthz", api)
+	mux.Handle("/readyz", api)
+	// REAL-TIME: mount the Socket.IO server here, on the same port:
+	//   mux.Handle("/socket.io/", engine)
+	// It verifies handshake tokens with tokens.Verify (auth.Code* errors).
 	mux.Handle("/", web.Handler())
+
+	stopDemo, err := startDemo(ctx, cfg, db, svc, stdout, logger)
+	if err != nil {
+		return err
+	}
+	defer stopDemo()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("failed to listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 	fmt.Fprintf(stdout, "Livedesk listening on http://%s\n", ln.Addr())
 	logger.Info("listening", "addr", ln.Addr().String(), "ui", web.Built())
 
@@ -56,6 +104,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "grace", cfg.ShutdownGrace)
+	// Stop producing demo activity before the server stops taking requests.
+	stopDemo()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
