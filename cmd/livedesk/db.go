@@ -21,7 +21,7 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return postgres.Open(ctx, dsn)
 	}
-	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", dsn)
+	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://USER@HOST/DB", dsn)
 }
 
 // redactDSN hides a password in a database URL, for messages and logs.

@@ -171,10 +171,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("openapi = %q, want 3.1.0", sp.OpenAPI)
 	}
 	s := newServer(Deps{})
-	var routes, documented []string
-	for _, p := range s.patterns {
-		routes = append(routes, p)
-	}
+	routes := slices.Clone(s.patterns)
+	var documented []string
 	for path, ops := range sp.Paths {
 		for m := range ops {
 			documented = append(documented, strings.ToUpper(m)+" "+path)
