@@ -56,9 +56,11 @@ func TestDisconnectReasons(t *testing.T) {
 				t.Parallel()
 				sockets := make(chan *socketio.Socket, 1)
 				reasons := make(chan socketio.DisconnectReason, 4)
-				srv, url := startServer(t, socketio.Options{Engine: engineio.Options{
-					PingInterval: 100 * time.Millisecond, PingTimeout: 100 * time.Millisecond,
-				}}, func(srv *socketio.Server) {
+				var opts socketio.Options
+				if tt.want == socketio.ReasonPingTimeout {
+					opts.Engine = engineio.Options{PingInterval: 100 * time.Millisecond, PingTimeout: 100 * time.Millisecond}
+				}
+				srv, url := startServer(t, opts, func(srv *socketio.Server) {
 					srv.Of("/").OnConnection(func(s *socketio.Socket) {
 						s.OnDisconnect(func(r socketio.DisconnectReason) { reasons <- r })
 						sockets <- s

@@ -13,7 +13,7 @@ import (
 
 var transports = []string{"polling", "websocket"}
 
-const wait = 3 * time.Second
+const wait = 10 * time.Second
 
 // startServer serves a Socket.IO server configured by opts and setup on a
 // local HTTP server and returns the server and its /socket.io/ URL.

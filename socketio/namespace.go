@@ -181,7 +181,8 @@ func (s *Socket) run() {
 	if recovered && replayer != nil {
 		if err := s.replay(replayer, offset); err != nil {
 			ns.srv.logger.Warn("socketio: replay failed, closing the connection", "sid", s.ID(), "err", err)
-			s.client.fail(ReasonTransportError)
+			// A reason that saves no session: the retry starts afresh.
+			s.client.fail(ReasonServerNamespaceDisconnect)
 		}
 	}
 	s.finishRecovery()
