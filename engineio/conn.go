@@ -326,6 +326,11 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 				c.writing = true
 				go c.writeLoop(c.ws)
 			}
+			// A client that does not read must not keep the flush, and
+			// its goroutine, alive forever.
+			if c.ws != nil {
+				time.AfterFunc(c.srv.opts.PingTimeout, c.kill)
+			}
 		} else {
 			ws = c.ws
 		}
@@ -364,6 +369,16 @@ func (c *Conn) kickWaitingPollLocked() {
 	if c.pollWaiting {
 		c.pollWaiting = false
 		c.pollCh <- struct{}{}
+	}
+}
+
+// kill drops the WebSocket at once, unflushed.
+func (c *Conn) kill() {
+	c.mu.Lock()
+	ws := c.ws
+	c.mu.Unlock()
+	if ws != nil {
+		_ = ws.CloseNow()
 	}
 }
 

@@ -88,7 +88,7 @@ func (c *Conn) servePoll(w http.ResponseWriter, r *http.Request) {
 		q = c.takeQueueLocked()
 	}
 	c.pollActive = false
-	done := c.closed && len(c.queue) == 0
+	done := c.closed && len(c.queue) == 0 && c.transport == TransportPolling
 	c.mu.Unlock()
 
 	writePayload(w, q, noop)

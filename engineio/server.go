@@ -128,6 +128,9 @@ func (s *Server) Close(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		for _, c := range conns {
+			c.kill()
+		}
 		return ctx.Err()
 	}
 }

@@ -1,0 +1,172 @@
+package engineio
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+var benchPackets = []Packet{
+	{Type: PacketMessage, Data: []byte(`2["update",{"id":42,"status":"paid","amount":1999}]`)},
+	{Type: PacketMessage, Data: []byte(`2["update",{"id":43,"status":"paid","amount":2999}]`)},
+	{Type: PacketMessage, Data: []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, Binary: true},
+	{Type: PacketPing},
+}
+
+func BenchmarkAppendPacket(b *testing.B) {
+	buf := make([]byte, 0, 256)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendPacket(buf[:0], benchPackets[0])
+	}
+}
+
+func BenchmarkDecodePacket(b *testing.B) {
+	enc := AppendPacket(nil, benchPackets[0])
+	b.ReportAllocs()
+	b.SetBytes(int64(len(enc)))
+	for b.Loop() {
+		if _, err := DecodePacket(enc, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendPayload(b *testing.B) {
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendPayload(buf[:0], benchPackets)
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkDecodePayload(b *testing.B) {
+	enc := AppendPayload(nil, benchPackets)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(enc)))
+	for b.Loop() {
+		if err := DecodePayload(enc, func(Packet) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSendEnqueue measures Send alone: the cost a broadcaster pays per
+// connection. The queue is drained outside the timer.
+func BenchmarkSendEnqueue(b *testing.B) {
+	srv := NewServer(Options{SendQueue: 1 << 20, PingInterval: time.Hour})
+	defer srv.Close(context.Background())
+	c, _ := srv.newConn(httptest.NewRequest("GET", "/", nil), TransportPolling)
+	msg := benchPackets[0].Data
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if err := c.Send(msg, false); err != nil {
+			b.Fatal(err)
+		}
+		if i%4096 == 4095 {
+			b.StopTimer()
+			c.mu.Lock()
+			q := c.takeQueueLocked()
+			c.mu.Unlock()
+			c.recycle(q)
+			b.StartTimer()
+		}
+	}
+}
+
+// BenchmarkSendWebSocket measures end-to-end throughput: Send on the server,
+// one client reading every message over a real WebSocket.
+func BenchmarkSendWebSocket(b *testing.B) {
+	conns := make(chan *Conn, 1)
+	srv := NewServer(Options{SendQueue: 1 << 16, PingInterval: time.Hour, OnConnection: func(c *Conn) { conns <- c }})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close(context.Background())
+	ctx := context.Background()
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/?EIO=4&transport=websocket", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.CloseNow()
+	_, _, _ = ws.Read(ctx) // open packet
+	c := <-conns
+	msg := benchPackets[0].Data
+	b.SetBytes(int64(len(msg) + 1))
+	b.ReportAllocs()
+	done := make(chan error, 1)
+	n := b.N
+	go func() {
+		for range n {
+			if _, _, err := ws.Read(ctx); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < n; i++ {
+		for c.Send(msg, false) == ErrQueueFull {
+			b.Fatal("queue overflow")
+		}
+		if i%1024 == 1023 {
+			// Let the writer drain; a real broadcaster never waits.
+			for c.queued() > 1<<15 {
+				time.Sleep(10 * time.Microsecond)
+			}
+		}
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkBroadcastPolling measures a broadcast to many polling sessions
+// that each collect the result with one GET: the Send fan-out plus payload
+// coalescing.
+func BenchmarkBroadcastPolling(b *testing.B) {
+	const fanout = 1000
+	srv := NewServer(Options{SendQueue: 1 << 20, PingInterval: time.Hour})
+	defer srv.Close(context.Background())
+	conns := make([]*Conn, fanout)
+	for i := range conns {
+		conns[i], _ = srv.newConn(httptest.NewRequest("GET", "/", nil), TransportPolling)
+		conns[i].queue = conns[i].queue[:0] // drop the open packet
+	}
+	msg := benchPackets[0].Data
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		for _, c := range conns {
+			_ = c.Send(msg, false)
+		}
+		if i%16 == 15 {
+			for _, c := range conns {
+				rec := discardWriter{h: http.Header{}}
+				c.mu.Lock()
+				q := c.takeQueueLocked()
+				c.mu.Unlock()
+				writePayload(rec, q, false)
+				c.recycle(q)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*fanout), "ns/send")
+}
+
+// queued reports the queue length, for benchmarks.
+func (c *Conn) queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.queue)
+}
+
+type discardWriter struct{ h http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.h }
+func (d discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d discardWriter) WriteHeader(int)             {}
