@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/livedesk/livedesk/socketio"
+	"github.com/livedesk/livedesk/socketio/internal/siotest"
 )
 
 // eventLog stands for the application's durable event log: every event has
@@ -181,27 +182,15 @@ func TestRecoveryLiveEventsDuringReplay(t *testing.T) {
 func TestRecoveryRefused(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name  string
-		rec   socketio.RecoveryOptions
-		leave func(c interface {
-			SendText(string) error
-			Close()
-		})
+		name    string
+		rec     socketio.RecoveryOptions
+		leave   func(c *siotest.Client)
 		offset  string
 		closeC2 bool
 	}{
-		{"explicit disconnect", socketio.RecoveryOptions{}, func(c interface {
-			SendText(string) error
-			Close()
-		}) { _ = c.SendText("1") }, "1", false},
-		{"expired session", socketio.RecoveryOptions{MaxDisconnectionDuration: time.Millisecond}, func(c interface {
-			SendText(string) error
-			Close()
-		}) { c.Close() }, "1", false},
-		{"replay failure", socketio.RecoveryOptions{}, func(c interface {
-			SendText(string) error
-			Close()
-		}) { c.Close() }, "fail", true},
+		{"explicit disconnect", socketio.RecoveryOptions{}, func(c *siotest.Client) { _ = c.SendText("1") }, "1", false},
+		{"expired session", socketio.RecoveryOptions{MaxDisconnectionDuration: time.Millisecond}, func(c *siotest.Client) { c.Close() }, "1", false},
+		{"replay failure", socketio.RecoveryOptions{}, func(c *siotest.Client) { c.Close() }, "fail", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
