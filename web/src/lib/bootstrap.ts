@@ -57,9 +57,11 @@ export function createServices(qc: QueryClient): Services {
     },
     refresh() {
       refreshing ??= api
-        .post<AuthResponse>('/api/auth/refresh')
+        .post<AuthResponse>('/api/auth/refresh', { refreshToken: session.get()?.refreshToken })
         .then((res) => {
-          session.set(toSession(res))
+          // Keep the refresh token when the server does not rotate it.
+          const s = toSession(res)
+          session.set(s.refreshToken ? s : { ...s, refreshToken: session.get()?.refreshToken })
           return res.token
         })
         .finally(() => {

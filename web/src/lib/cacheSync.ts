@@ -1,7 +1,7 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query'
 import { keys, type CustomerFilters } from './queryKeys'
 import type {
-  ActivityEntry,
+  ActivityResponse,
   ActivityUpdated,
   Customer,
   CustomerUpdated,
@@ -11,6 +11,8 @@ import type {
   Payment,
   PaymentAdded,
   PresenceUpdated,
+  User,
+  UserUpdated,
   Stats,
   StatsUpdated,
 } from './types'
@@ -23,6 +25,8 @@ import type {
 const FEED_MAX = 100
 
 export function applyStats(qc: QueryClient, p: StatsUpdated): void {
+  // A REST fetch still in flight holds older figures: drop it.
+  if (qc.isFetching({ queryKey: keys.stats() }) > 0) void qc.cancelQueries({ queryKey: keys.stats() })
   qc.setQueryData<Stats>(keys.stats(), (old) => (old && old.seq > p.stats.seq ? old : p.stats))
 }
 
@@ -31,13 +35,22 @@ export function applyPresence(qc: QueryClient, p: PresenceUpdated): void {
 }
 
 export function applyActivity(qc: QueryClient, p: ActivityUpdated): void {
-  qc.setQueriesData<ListResponse<ActivityEntry>>({ queryKey: keys.activityAll() }, (old) => {
+  qc.setQueriesData<ActivityResponse>({ queryKey: keys.activityAll() }, (old) => {
     if (!old) return old
     if (old.items.some((e) => e.seq === p.entry.seq)) return old
     const items = [p.entry, ...old.items].sort((a, b) => b.seq - a.seq).slice(0, Math.max(old.items.length, FEED_MAX))
-    return { ...old, items, total: old.total + 1 }
+    return typeof old.total === 'number' ? { ...old, items, total: old.total + 1 } : { ...old, items }
   })
-  if (p.entry.entity === 'user') void qc.invalidateQueries({ queryKey: keys.users.all() })
+}
+
+export function applyUser(qc: QueryClient, p: UserUpdated): void {
+  let found = false
+  qc.setQueriesData<ListResponse<User>>({ queryKey: keys.users.all() }, (old) => {
+    if (!old || !old.items.some((u) => u.id === p.user.id)) return old
+    found = true
+    return { ...old, items: old.items.map((u) => (u.id === p.user.id ? p.user : u)) }
+  })
+  if (!found) void qc.invalidateQueries({ queryKey: keys.users.all() })
 }
 
 function patchCustomerLists(qc: QueryClient, id: number, patch: (c: Customer) => Customer): boolean {

@@ -8,7 +8,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
-import { aggregateKeys, applyActivity, applyCustomer, applyDelivery, applyPayment, applyPresence, applyStats, Throttle } from './cacheSync'
+import { aggregateKeys, applyActivity, applyCustomer, applyDelivery, applyPayment, applyPresence, applyStats, applyUser, Throttle } from './cacheSync'
 import type { EventListener, Health, NetworkStatus } from './socket'
 import type { RealtimeClient } from './tabs'
 import type { ServerEventName } from './types'
@@ -70,6 +70,10 @@ export function syncCache(client: RealtimeClient, qc: QueryClient): () => void {
     client.on('stats:updated', (p) => applyStats(qc, p)),
     client.on('presence:updated', (p) => applyPresence(qc, p)),
     client.on('activity:updated', (p) => applyActivity(qc, p)),
+    client.on('user:updated', (p) => {
+      applyUser(qc, p)
+      staleAggregates()
+    }),
     client.on('customer:updated', (p) => {
       applyCustomer(qc, p)
       staleAggregates()

@@ -3,6 +3,8 @@ import type { AuthResponse, User } from './types'
 /** Session is who is logged in and with which JWT. */
 export interface Session {
   token: string
+  /** Long-lived token that renews an expired access token, when the server gives one. */
+  refreshToken?: string
   user: User
 }
 
@@ -87,5 +89,5 @@ export function tokenExpiresAt(token: string): number | null {
 }
 
 export function toSession(res: AuthResponse): Session {
-  return { token: res.token, user: res.user }
+  return res.refreshToken ? { token: res.token, refreshToken: res.refreshToken, user: res.user } : { token: res.token, user: res.user }
 }

@@ -124,6 +124,7 @@ export const SERVER_EVENTS: ServerEventName[] = [
   'payment:added',
   'customer:updated',
   'activity:updated',
+  'user:updated',
   'presence:updated',
   'error',
 ]
@@ -146,6 +147,8 @@ export function eventToServerEvents(e: LogEvent): Array<[ServerEventName, unknow
     out.push(['delivery:updated', { ...base, delivery: p.delivery, previousStatus: p.previousStatus ?? '' }])
   } else if (e.action === 'payment.added' && p.payment) {
     out.push(['payment:added', { ...base, payment: p.payment, customer: p.customer }])
+  } else if (e.action.startsWith('user.') && p.user) {
+    out.push(['user:updated', { ...base, user: p.user }])
   }
   out.push(['activity:updated', { ...base, entry }])
   return out
@@ -171,6 +174,7 @@ export class AdminSocketService {
   private authRetried = false
   private catchingUp = false
   private unsubscribeNetwork: (() => void) | null = null
+  private readonly pendingAcks = new Set<() => void>()
 
   constructor(deps: SocketServiceDeps) {
     this.deps = deps
@@ -208,7 +212,7 @@ export class AdminSocketService {
     if (!this.stopped) return
     this.stopped = false
     const socket = this.deps.socketFactory({
-      auth: (cb) => cb({ token: this.deps.getToken() ?? '', lastSeq: this.health.lastSeq }),
+      auth: (cb) => cb({ token: this.deps.getToken() ?? '' }),
     })
     this.socket = socket
     socket.on('connect', () => this.onConnect())
@@ -498,6 +502,9 @@ export class AdminSocketService {
         for (const e of res.items) {
           for (const [name, payload] of eventToServerEvents(e)) this.dispatch(name, payload, true)
         }
+        // A short page means nothing visible to us lies before lastSeq, even
+        // when events in between belong to others: the cursor may jump there.
+        if (typeof res.lastSeq === 'number' && res.lastSeq > this.health.lastSeq) this.health = { ...this.health, lastSeq: res.lastSeq }
         this.setHealth({ lastEventAt: this.clock.now() })
         if (res.items.length < CATCH_UP_PAGE) return
       }
@@ -526,9 +533,16 @@ export class AdminSocketService {
 
   private emitWithAck(socket: SocketHandle, name: string, payload: unknown, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => reject(new AckTimeout(name)), timeoutMs)
+      const cancel = () => {
+        this.clock.clearTimeout(timer)
+        this.pendingAcks.delete(cancel)
+        reject(new AckTimeout(name))
+      }
+      const timer = this.clock.setTimeout(cancel, timeoutMs)
+      this.pendingAcks.add(cancel)
       socket.emit(name, payload, (res: unknown) => {
         this.clock.clearTimeout(timer)
+        this.pendingAcks.delete(cancel)
         resolve(res)
       })
     })
@@ -552,6 +566,7 @@ export class AdminSocketService {
     this.stopPing()
     if (this.refreshTimer !== null) this.clock.clearTimeout(this.refreshTimer)
     this.refreshTimer = null
+    for (const cancel of [...this.pendingAcks]) cancel()
   }
 
   private setState(state: ConnectionState): void {

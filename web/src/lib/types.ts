@@ -238,7 +238,15 @@ export interface ApiErrorBody {
 
 export interface AuthResponse {
   token: string
+  expiresAt?: string
+  refreshToken?: string
   user: User
+}
+
+/** ActivityResponse is GET /api/activity: newest first, no total. */
+export interface ActivityResponse {
+  items: ActivityEntry[]
+  total?: number
 }
 
 // ---- Real-time contract (issue 5) ----
@@ -272,6 +280,11 @@ export interface ActivityUpdated {
   at: string
   entry: ActivityEntry
 }
+export interface UserUpdated {
+  seq: number
+  at: string
+  user: User
+}
 export interface PresenceAdmin {
   id: number
   name: string
@@ -295,6 +308,7 @@ export interface ServerEventMap {
   'payment:added': PaymentAdded
   'customer:updated': CustomerUpdated
   'activity:updated': ActivityUpdated
+  'user:updated': UserUpdated
   'presence:updated': PresenceUpdated
   error: ServerError
 }
