@@ -138,7 +138,7 @@ func TestEndToEnd(t *testing.T) {
 			c.must(409, "PATCH", delPath, map[string]any{"status": "delivered"})
 			c.must(200, "PATCH", delPath, map[string]any{"status": "out_for_delivery"})
 			d := c.must(200, "PATCH", delPath, map[string]any{"status": "delivered"}, "Idempotency-Key", "e2e-deliver")
-			if d["status"] != "delivered" || d["deliveredAt"] == nil {
+			if dd, _ := d["delivery"].(map[string]any); dd["status"] != "delivered" || dd["deliveredAt"] == nil || d["previousStatus"] != "out_for_delivery" {
 				t.Fatalf("delivered = %v", d)
 			}
 			pay := map[string]any{"customerId": custID, "amountCents": 1000, "method": "cash", "idempotencyKey": "e2e-pay-1"}

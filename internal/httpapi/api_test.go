@@ -215,19 +215,19 @@ func TestAPI(t *testing.T) {
 			{name: "empty patch", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{}`, status: 400, code: "INVALID", field: "status"},
 			{name: "out for delivery", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"out_for_delivery"}`, status: 200,
 				check: func(t *testing.T, r *response) {
-					if r.str("status") != "out_for_delivery" || r.str("previousStatus") != "scheduled" {
+					if r.str("delivery.status") != "out_for_delivery" || r.str("previousStatus") != "scheduled" {
 						t.Errorf("patched = %s", r.raw)
 					}
 				}},
 			{name: "delivered (idempotency key header)", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"delivered"}`, header: map[string]string{"Idempotency-Key": "deliver-1"}, status: 200,
 				check: func(t *testing.T, r *response) {
-					if r.str("status") != "delivered" || r.str("previousStatus") != "out_for_delivery" || r.str("deliveredAt") == "" {
+					if r.str("delivery.status") != "delivered" || r.str("previousStatus") != "out_for_delivery" || r.str("delivery.deliveredAt") == "" {
 						t.Errorf("patched = %s", r.raw)
 					}
 				}},
 			{name: "delivered retried with the same key", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"delivered","idempotencyKey":"deliver-1"}`, status: 200,
 				check: func(t *testing.T, r *response) {
-					if r.str("status") != "delivered" || r.str("previousStatus") != "out_for_delivery" {
+					if r.str("delivery.status") != "delivered" || r.str("previousStatus") != "out_for_delivery" {
 						t.Errorf("replayed = %s", r.raw)
 					}
 				}},
@@ -245,14 +245,14 @@ func TestAPI(t *testing.T) {
 			// Payments.
 			{name: "add payment", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":1000,"method":"upi","reference":"UPI-1","idempotencyKey":"pay-1"}`, status: 201,
 				check: func(t *testing.T, r *response) {
-					if r.num("customer.balanceCents") != 2000 || r.num("customer.id") == 0 || r.num("recordedBy") != 2 || r.str("method") != "upi" {
+					if r.num("customer.balanceCents") != 2000 || r.num("customer.id") == 0 || r.num("payment.recordedBy") != 2 || r.str("payment.method") != "upi" || r.body["created"] != true {
 						t.Errorf("payment = %s", r.raw)
 					}
-					a.vars["p1"] = itoa(r.num("id"))
+					a.vars["p1"] = itoa(r.num("payment.id"))
 				}},
 			{name: "same payment again: one payment", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":1000,"method":"upi","reference":"UPI-1"}`, header: map[string]string{"Idempotency-Key": "pay-1"}, status: 200,
 				check: func(t *testing.T, r *response) {
-					if itoa(r.num("id")) != a.vars["p1"] || r.num("customer.balanceCents") != 2000 {
+					if itoa(r.num("payment.id")) != a.vars["p1"] || r.num("customer.balanceCents") != 2000 || r.body["created"] != false {
 						t.Errorf("replay = %s, want payment %s and balance 2000", r.raw, a.vars["p1"])
 					}
 				}},

@@ -66,16 +66,10 @@ func (s *server) handleGetDelivery() http.Handler {
 	})
 }
 
-// deliveryChange is the delivery after a PATCH, with the status it had
-// before (equal to the current one when only the note changed).
-type deliveryChange struct {
-	*domain.Delivery
-	PreviousStatus domain.DeliveryStatus `json:"previousStatus"`
-}
-
-// handleUpdateDelivery changes a delivery's status and/or note. A retry
-// with the same idempotency key (Idempotency-Key header or body
-// idempotencyKey) is applied once and answered with the same result.
+// handleUpdateDelivery changes a delivery's status and/or note and answers
+// {delivery, previousStatus}, the same result the socket's delivery:update
+// acknowledges. A retry with the same idempotency key (Idempotency-Key
+// header or body idempotencyKey) is applied once and answered alike.
 func (s *server) handleUpdateDelivery() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r)
@@ -97,7 +91,7 @@ func (s *server) handleUpdateDelivery() http.Handler {
 			s.error(w, r, err)
 			return
 		}
-		s.respond(w, r, http.StatusOK, deliveryChange{Delivery: ch.Delivery, PreviousStatus: ch.PreviousStatus})
+		s.respond(w, r, http.StatusOK, ch)
 	})
 }
 

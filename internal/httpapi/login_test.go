@@ -75,7 +75,7 @@ func TestPaymentIdempotentUnderRace(t *testing.T) {
 			default:
 				t.Fatalf("status %d: %s", r.status, r.raw)
 			}
-			ids[r.num("id")] = true
+			ids[r.num("payment.id")] = true
 		}
 		if created != 1 || len(ids) != 1 {
 			t.Errorf("%d created, %d distinct payments; want 1 and 1", created, len(ids))

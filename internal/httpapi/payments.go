@@ -34,15 +34,11 @@ func (s *server) handleListPayments() http.Handler {
 	})
 }
 
-// paymentAdded is the payment with the customer's balance after it.
-type paymentAdded struct {
-	*domain.Payment
-	Customer domain.CustomerBalance `json:"customer"`
-}
-
-// handleAddPayment records a payment: 201 when it is new, 200 when an
-// earlier request with the same idempotency key already recorded it (the
-// same payment is returned, nothing is charged twice).
+// handleAddPayment records a payment and answers {payment, customer:
+// {id, balanceCents}, created}, the same result the socket's payment:add
+// acknowledges: 201 when it is new, 200 when an earlier request with the
+// same idempotency key already recorded it (the same payment is returned,
+// nothing is credited twice).
 func (s *server) handleAddPayment() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in domain.PaymentCreate
@@ -64,6 +60,6 @@ func (s *server) handleAddPayment() http.Handler {
 		if res.Created {
 			status = http.StatusCreated
 		}
-		s.respond(w, r, status, paymentAdded{Payment: res.Payment, Customer: res.Customer})
+		s.respond(w, r, status, res)
 	})
 }
