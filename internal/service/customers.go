@@ -52,7 +52,7 @@ func (s *service) FindCustomerByID(ctx context.Context, id int64) (*domain.Custo
 		return nil, err
 	}
 	var c *domain.Customer
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		c, err = findCustomer(ctx, tx, a, id, false)
 		return err
 	})
@@ -90,7 +90,7 @@ func (s *service) FindCustomers(ctx context.Context, f domain.CustomerFilter) ([
 	}
 	var list []*domain.Customer
 	var total int
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM customers`+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("failed to count customers: %w", err)
 		}
@@ -301,7 +301,7 @@ func (s *service) CustomerLedger(ctx context.Context, id int64, pg domain.Page) 
 	p := pg.Normalize()
 	var list []*domain.LedgerEntry
 	var total int
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		if _, err := findCustomer(ctx, tx, a, id, false); err != nil {
 			return err
 		}

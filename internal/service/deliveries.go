@@ -62,7 +62,7 @@ func (s *service) FindDeliveryByID(ctx context.Context, id int64) (*domain.Deliv
 		return nil, err
 	}
 	var d *domain.Delivery
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		d, err = findDelivery(ctx, tx, a, id, false)
 		return err
 	})
@@ -119,7 +119,7 @@ func (s *service) FindDeliveries(ctx context.Context, f domain.DeliveryFilter) (
 	p := f.Page.Normalize()
 	var list []*domain.Delivery
 	var total int
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM deliveries d`+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("failed to count deliveries: %w", err)
 		}

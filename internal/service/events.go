@@ -31,7 +31,7 @@ func (s *service) EventsAfter(ctx context.Context, after int64, limit int) ([]*d
 		return nil, domain.Invalid("after", "after must not be negative")
 	}
 	var evs []*domain.Event
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		evs, err = tx.Events(ctx, store.EventQuery{After: after, VendorID: vendorScope(a), Limit: eventLimit(limit)})
 		return err
 	})
@@ -45,7 +45,7 @@ func (s *service) RecentEvents(ctx context.Context, limit int) ([]*domain.Event,
 		return nil, err
 	}
 	var evs []*domain.Event
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		evs, err = tx.Events(ctx, store.EventQuery{VendorID: vendorScope(a), Limit: eventLimit(limit), Newest: true})
 		return err
 	})
@@ -59,7 +59,7 @@ func (s *service) LastSeq(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var seq int64
-	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err := s.read(ctx, func(tx *store.Tx) error {
 		var err error
 		seq, err = tx.LastEventSeq(ctx)
 		return err

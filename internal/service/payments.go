@@ -68,7 +68,7 @@ func (s *service) FindPayments(ctx context.Context, f domain.PaymentFilter) ([]*
 	p := f.Page.Normalize()
 	var list []*domain.Payment
 	var total int
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM payments`+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("failed to count payments: %w", err)
 		}

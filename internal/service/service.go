@@ -44,6 +44,8 @@ type Services struct {
 
 	// DB is the underlying store, for health checks and settings.
 	DB *store.DB
+
+	svc *service
 }
 
 // New returns the services on db.
@@ -58,8 +60,36 @@ func New(db *store.DB, opts Options) *Services {
 		opts.Location = time.UTC
 	}
 	s := &service{db: db, opts: opts}
-	return &Services{Users: s, Customers: s, Deliveries: s, Payments: s, Events: s, Stats: s, DB: db}
+	return &Services{Users: s, Customers: s, Deliveries: s, Payments: s, Events: s, Stats: s, DB: db, svc: s}
 }
+
+// Now returns the services' current time (Options.Now), in UTC.
+func (s *Services) Now() time.Time { return s.svc.now() }
+
+// Location returns the business time zone.
+func (s *Services) Location() *time.Location { return s.svc.opts.Location }
+
+// WithNow returns services on the same database and options but another
+// clock: the demo seeder uses it to write a backdated history.
+func (s *Services) WithNow(now func() time.Time) *Services {
+	opts := s.svc.opts
+	opts.Now = now
+	return New(s.DB, opts)
+}
+
+// Batch runs fn in one write transaction: every service call made with the
+// context fn receives joins it, so that bulk work (seeding, imports) commits
+// once instead of once per call. It is all or nothing: any error rolls back
+// every call, and OnCommit fires once, after the commit. Reads made in fn see
+// the batch's own writes.
+func (s *Services) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.svc.write(ctx, func(tx *store.Tx) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// txKey carries the transaction of a Batch in a context.
+type txKey struct{}
 
 // service implements every domain service; one type keeps the transaction
 // helpers shared (a payment touches customers, the ledger and the log).
@@ -86,13 +116,24 @@ func (s *service) day(t time.Time) string { return t.In(s.opts.Location).Format(
 const dateLayout = "2006-01-02"
 
 // write runs fn in a write transaction and reports appended events to
-// OnCommit once committed.
+// OnCommit once committed. Inside a Batch it joins the batch's transaction.
 func (s *service) write(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*store.Tx); ok {
+		return fn(tx)
+	}
 	seq, err := s.db.WithTxSeq(ctx, fn)
 	if err == nil && seq > 0 && s.opts.OnCommit != nil {
 		s.opts.OnCommit(seq)
 	}
 	return err
+}
+
+// read runs fn in a read-only snapshot, or in the batch's transaction.
+func (s *service) read(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*store.Tx); ok {
+		return fn(tx)
+	}
+	return s.db.ReadTx(ctx, fn)
 }
 
 // actor returns the context's actor or CodeUnauthorized.

@@ -31,7 +31,7 @@ func (s *service) Stats(ctx context.Context) (*domain.Stats, error) {
 	today := s.day(now)
 	monthStart := today[:8] + "01"
 	st := &domain.Stats{At: now}
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		var err error
 		if st.Seq, err = tx.LastEventSeq(ctx); err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *service) Analytics(ctx context.Context, q domain.AnalyticsQuery) (*doma
 				p.Delivered += int(delivered)
 			}},
 	}
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		var err error
 		if out.Seq, err = tx.LastEventSeq(ctx); err != nil {
 			return err
@@ -274,7 +274,7 @@ func (s *service) VendorMetrics(ctx context.Context, ids []int64) ([]domain.Vend
 		}
 	}
 	var out []domain.VendorMetrics
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT u.id,
 				(SELECT COUNT(*) FROM customers c WHERE c.vendor_id = u.id),
 				(SELECT COUNT(*) FROM customers c WHERE c.vendor_id = u.id AND c.status = 'active'),

@@ -59,7 +59,7 @@ func (s *service) FindUserByID(ctx context.Context, id int64) (*domain.User, err
 		return nil, domain.Errorf(domain.CodeForbidden, "only admins can read other users")
 	}
 	var u *domain.User
-	err = s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err = s.read(ctx, func(tx *store.Tx) error {
 		u, err = findUser(ctx, tx, id)
 		return err
 	})
@@ -96,7 +96,7 @@ func (s *service) FindUsers(ctx context.Context, f domain.UserFilter) ([]*domain
 	}
 	var users []*domain.User
 	var total int
-	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err := s.read(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users`+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("failed to count users: %w", err)
 		}
@@ -323,7 +323,7 @@ func (s *service) Authenticate(ctx context.Context, email, password string) (*do
 	bad := domain.Errorf(domain.CodeUnauthorized, "invalid email or password")
 	email = strings.ToLower(strings.TrimSpace(email))
 	var u *domain.User
-	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	err := s.read(ctx, func(tx *store.Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -360,7 +360,7 @@ func (s *service) TouchLastSeen(ctx context.Context, id int64) error {
 		return domain.Errorf(domain.CodeForbidden, "cannot touch another user")
 	}
 	now := s.now()
-	return s.db.WithTx(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`,
 			micros(now), id, micros(now.Add(-lastSeenResolution))); err != nil {
 			return fmt.Errorf("failed to update last seen: %w", err)

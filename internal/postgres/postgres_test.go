@@ -1,0 +1,77 @@
+package postgres_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/livedesk/livedesk/internal/domain"
+	"github.com/livedesk/livedesk/internal/postgres"
+	"github.com/livedesk/livedesk/internal/store"
+	"github.com/livedesk/livedesk/internal/store/storetest"
+)
+
+// TestTransientErrorsAreUnavailable checks the error mapping of
+// serialization failures, deadlocks and lost connections.
+func TestTransientErrorsAreUnavailable(t *testing.T) {
+	t.Parallel()
+	db := storetest.OpenPostgres(t)
+	ctx := context.Background()
+	tests := []struct{ name, sql string }{
+		{"serialization failure", `DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = '40001'; END $$`},
+		{"deadlock", `DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = '40P01'; END $$`},
+		{"connection terminated", `SELECT pg_terminate_backend(pg_backend_pid())`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := db.WithTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, tt.sql)
+				return err
+			})
+			if got := domain.ErrorCode(err); got != domain.CodeUnavailable {
+				t.Fatalf("error %v has code %s, want %s", err, got, domain.CodeUnavailable)
+			}
+		})
+	}
+	// The pool recovers from the terminated connection.
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("ping after terminate: %v", err)
+	}
+}
+
+// TestConcurrentMigrations starts several instances on one fresh schema at
+// once: the advisory lock makes exactly one of them apply the migrations.
+func TestConcurrentMigrations(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	ctx := context.Background()
+	const n = 4
+	var wg sync.WaitGroup
+	dbs := make([]*store.DB, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dbs[i], errs[i] = postgres.Open(ctx, url)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("instance %d: %v", i, errs[i])
+		}
+		defer dbs[i].Close()
+	}
+	var applied int
+	err := dbs[0].ReadTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := store.Migrations("postgres")
+	if applied != len(ms) {
+		t.Fatalf("schema_migrations has %d rows, want %d", applied, len(ms))
+	}
+}
