@@ -114,7 +114,7 @@ func TestAPI(t *testing.T) {
 			{name: "refresh suspended", as: "suspended", method: "POST", path: "/api/auth/refresh", status: 401, code: "UNAUTHORIZED"},
 			{name: "refresh unknown field", method: "POST", path: "/api/auth/refresh", body: `{"token":"x"}`, status: 400, code: "INVALID", field: "token"},
 			{name: "me admin", as: "admin", method: "GET", path: "/api/me", status: 200, check: func(t *testing.T, r *response) {
-				if r.str("role") != "admin" || r.str("email") != "admin@example.com" {
+				if r.str("role") != "admin" || r.str("email") != "admin@example.com" || r.str("lastSeenAt") == "" {
 					t.Errorf("me = %s", r.raw)
 				}
 			}},

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/domain"
@@ -41,7 +43,9 @@ func (s *server) authed(next http.Handler) http.Handler {
 		if ri := infoFrom(r.Context()); ri != nil {
 			ri.userID = u.ID
 		}
-		next.ServeHTTP(w, r.WithContext(domain.WithActor(r.Context(), u.Actor())))
+		ctx := domain.WithActor(r.Context(), u.Actor())
+		s.touch(ctx, u)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -59,6 +63,22 @@ func (s *server) currentUser(r *http.Request, c *auth.Claims) (*domain.User, err
 		return nil, &domain.Error{Code: domain.CodeUnauthorized, Message: "this account is suspended"}
 	}
 	return u, nil
+}
+
+// lastSeenEvery is how stale a user's last-seen time may get before a
+// request refreshes it: often enough for "active 3 min ago", rarely enough
+// that reads do not turn into writes.
+const lastSeenEvery = time.Minute
+
+// touch records that u is active, when its last-seen time is stale.
+func (s *server) touch(ctx context.Context, u *domain.User) {
+	if u.LastSeenAt != nil && s.now().Sub(*u.LastSeenAt) < lastSeenEvery {
+		return
+	}
+	if err := s.Users.TouchLastSeen(ctx, u.ID); err != nil {
+		// Cosmetic: a busy database must not fail the request.
+		s.Logger.WarnContext(ctx, "failed to record last seen", "err", err, "user_id", u.ID)
+	}
 }
 
 // adminOnly refuses vendors with 403. The services check too; this keeps

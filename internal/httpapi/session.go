@@ -120,11 +120,7 @@ func (s *server) startSession(w http.ResponseWriter, r *http.Request, u *domain.
 	if ri := infoFrom(r.Context()); ri != nil {
 		ri.userID = u.ID
 	}
-	ctx := domain.WithActor(r.Context(), u.Actor())
-	if err := s.Users.TouchLastSeen(ctx, u.ID); err != nil {
-		// Last-seen is cosmetic; a busy database must not block a login.
-		s.Logger.WarnContext(ctx, "failed to record last seen", "err", err, "user_id", u.ID)
-	}
+	s.touch(domain.WithActor(r.Context(), u.Actor()), u)
 	sess, err := s.newSession(u)
 	if err != nil {
 		s.error(w, r, err)
