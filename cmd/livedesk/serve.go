@@ -14,6 +14,7 @@ import (
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/config"
 	"github.com/livedesk/livedesk/internal/httpapi"
+	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/web"
 )
@@ -43,9 +44,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer db.Close()
 	logger.Info("database open", "db", redactDSN(cfg.DB), "dialect", db.Dialect().Name)
 
+	// The hub is created after the services it uses; until then, commits
+	// have no one to wake (it reads the log from its start position anyway).
+	var hub *realtime.Hub
 	svc := service.New(db, service.Options{
-		// REAL-TIME: the real-time engine wakes on OnCommit to read the
-		// event log; set it here when the engine is created.
+		OnCommit: func(seq int64) {
+			if hub != nil {
+				hub.Notify(seq)
+			}
+		},
 	})
 
 	secret, err := auth.Secret(ctx, cfg.JWTSecret, db)
@@ -53,6 +60,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	tokens := auth.NewTokens(secret, cfg.TokenTTL, nil)
+
+	hub = newHub(cfg, db, svc, tokens, logger)
+	if err := hub.Start(ctx); err != nil {
+		return fmt.Errorf("failed to start the real-time hub: %w", err)
+	}
 
 	api := httpapi.NewServer(httpapi.Deps{
 		Users:      svc.Users,
@@ -63,8 +75,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Stats:      svc.Stats,
 		Tokens:     tokens,
 		Logger:     logger,
-		Ready:      db.Ping, // REAL-TIME: add the Redis check when --redis is set
-		Ops:        nil,     // REAL-TIME: the engine's live operations figures
+		Ready:      db.Ping,
+		Ops:        func(context.Context) any { return hub.Ops() },
 		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins},
 	})
 
@@ -72,9 +84,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mux.Handle("/api/", api)
 	mux.Handle("/healthz", api)
 	mux.Handle("/readyz", api)
-	// REAL-TIME: mount the Socket.IO server here, on the same port:
-	//   mux.Handle("/socket.io/", engine)
-	// It verifies handshake tokens with tokens.Verify (auth.Code* errors).
+	mux.Handle("/socket.io/", hub.Handler())
+	mux.HandleFunc("GET /api/asyncapi.json", serveAsyncAPI)
 	mux.Handle("/", web.Handler())
 
 	stopDemo, err := startDemo(ctx, cfg, db, svc, stdout, logger)
@@ -108,6 +119,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopDemo()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
+	// Tell socket clients first and close their transports (hijacked
+	// WebSockets and parked long-polls would otherwise hold Shutdown until
+	// the grace period ends); they reconnect elsewhere or after the restart
+	// and recover what they missed from the event log.
+	if err := hub.Shutdown(sctx); err != nil {
+		logger.Warn("real-time shutdown incomplete", "err", err)
+	}
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("failed to shut down: %w", err)
 	}

@@ -1,0 +1,234 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/livedesk/livedesk/internal/domain"
+	"github.com/livedesk/livedesk/socketio"
+)
+
+// socketData is what the hub keeps on each socket (and in its recovery
+// session).
+type socketData struct {
+	UserID    int64       `json:"userId"`
+	Name      string      `json:"name"`
+	Role      domain.Role `json:"role"`
+	ExpiresAt time.Time   `json:"expiresAt"`
+}
+
+func (d *socketData) actor() *domain.Actor {
+	return &domain.Actor{UserID: d.UserID, Name: d.Name, Role: d.Role}
+}
+
+// connectError refuses a handshake the way clients can switch on:
+// err.message and err.data.code.
+func connectError(code, message string) error {
+	return &socketio.ConnectError{Message: message, Data: map[string]string{"code": code, "message": message}}
+}
+
+// authenticate is the namespace middleware: it admits only active users
+// with a valid token, and puts the socket in the rooms of its audience.
+func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) error {
+	if h.shuttingDown.Load() {
+		return connectError(CodeServerShuttingDown, "the server is restarting")
+	}
+	var a struct {
+		Token string `json:"token"`
+	}
+	if err := s.Handshake().DecodeAuth(&a); err != nil || a.Token == "" {
+		h.counters.refused.Add(1)
+		return connectError(CodeAuthRequired, "authentication required: connect with auth: {token}")
+	}
+	claims, err := h.deps.Tokens.Verify(a.Token)
+	if err != nil {
+		h.counters.refused.Add(1)
+		code := domain.ErrorCode(err)
+		if code != CodeTokenExpired {
+			code = CodeTokenInvalid
+		}
+		return connectError(code, domain.ErrorMessage(err))
+	}
+	u, err := h.deps.Users.FindUserByID(domain.WithActor(ctx, claims.Actor()), claims.UserID)
+	switch {
+	case domain.ErrorCode(err) == domain.CodeUnavailable:
+		return connectError(domain.CodeUnavailable, "the server is busy; retrying")
+	case err != nil || u.Status != domain.UserActive || u.Role != claims.Role:
+		h.counters.refused.Add(1)
+		return connectError(CodeTokenInvalid, "this account cannot connect; log in again")
+	}
+	data := socketData{UserID: u.ID, Name: u.Name, Role: u.Role, ExpiresAt: claims.ExpiresAt}
+	if err := s.SetData(data); err != nil {
+		return err
+	}
+	addr := s.Handshake().Address
+	if !h.ips.acquire(addr) {
+		h.counters.refused.Add(1)
+		return connectError(domain.CodeRateLimited, "too many connections from this address")
+	}
+	// The socket's context ends however the socket ends, even if it never
+	// finishes connecting.
+	context.AfterFunc(s.Context(), func() { h.ips.release(addr) })
+	s.Join(audienceRooms(&data)...)
+	return nil
+}
+
+func audienceRooms(d *socketData) []string {
+	rooms := []string{roomUser(d.UserID)}
+	if d.Role == domain.RoleAdmin {
+		return append(rooms, roomAdmins)
+	}
+	return append(rooms, roomVendor(d.UserID))
+}
+
+// onConnection runs once the socket is connected (and replayed, when it
+// recovered a session): presence, token expiry and command handlers.
+func (h *Hub) onConnection(s *socketio.Socket) {
+	var d socketData
+	if err := s.Data(&d); err != nil || d.UserID == 0 {
+		s.Disconnect(false)
+		return
+	}
+	h.counters.connected.Add(1)
+	exp := newExpiry(h, s, d.ExpiresAt)
+	if d.Role == domain.RoleAdmin && h.online.join(d.UserID, d.Name, h.opts.Now()) {
+		h.broadcastPresence(s.Context())
+	} else if d.Role == domain.RoleAdmin {
+		_ = s.Emit(EventPresence, PresencePayload{Admins: h.online.list()})
+	}
+	s.OnDisconnect(func(reason socketio.DisconnectReason) {
+		exp.stop()
+		h.counters.disconnected.Add(1)
+		if d.Role == domain.RoleAdmin && h.online.leave(d.UserID) {
+			h.broadcastPresence(context.Background())
+		}
+	})
+	h.registerCommands(s, &d, exp)
+	h.stats.watch(d.actor())
+	h.sendInitialStats(s, &d)
+}
+
+// sendInitialStats gives a new socket fresh figures (it may have missed
+// coalesced ones) and, with them, its first recovery offset: the seq of the
+// last event broadcast before it. The official client only asks to recover
+// a session when it holds an offset, so without this a client that saw no
+// event before its connection dropped would not be replayed what it missed.
+// The emit happens under h.mu so that no live event is ordered around it.
+func (h *Hub) sendInitialStats(s *socketio.Socket, d *socketData) {
+	st, err := h.deps.Stats.Stats(domain.WithActor(s.Context(), d.actor()))
+	if err != nil {
+		h.log.Warn("realtime: failed to compute stats for a new socket", "user", d.UserID, "err", err)
+		return
+	}
+	payload := StatsPayload{Stats: st, At: h.opts.Now().UTC()}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_ = s.EmitWithOffset(strconv.FormatInt(h.cursor, 10), EventStats, payload)
+}
+
+func (h *Hub) broadcastPresence(ctx context.Context) {
+	_ = h.ns.To(roomAdmins).Emit(ctx, EventPresence, PresencePayload{Admins: h.online.list()})
+}
+
+// expiry disconnects a socket when its token expires, unless the client
+// sent auth:refresh with a fresh token first.
+type expiry struct {
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+func newExpiry(h *Hub, s *socketio.Socket, at time.Time) *expiry {
+	e := &expiry{}
+	e.reset(h, s, at)
+	return e
+}
+
+func (e *expiry) reset(h *Hub, s *socketio.Socket, at time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.timer = time.AfterFunc(max(at.Sub(h.opts.Now()), 0), func() {
+		_ = s.Emit(EventError, ErrorPayload{Code: CodeTokenExpired, Message: "your session expired; refresh the token and reconnect"})
+		h.counters.expired.Add(1)
+		s.Disconnect(false)
+	})
+}
+
+func (e *expiry) stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+}
+
+// revokeIfNeeded disconnects the sockets of a user who was suspended or
+// whose role changed: their rooms no longer match what they may see.
+func (h *Hub) revokeIfNeeded(ctx context.Context, ev *domain.Event) {
+	var p struct {
+		User *domain.User `json:"user"`
+	}
+	if err := decodeJSON(ev.Payload, &p); err != nil || p.User == nil {
+		return
+	}
+	infos, err := h.ns.In(roomUser(p.User.ID)).FetchSockets(ctx)
+	if err != nil {
+		h.log.Warn("realtime: cannot list a user's sockets", "user", p.User.ID, "err", err)
+		return
+	}
+	for _, info := range infos {
+		var d socketData
+		if decodeJSON(info.Data, &d) != nil {
+			continue
+		}
+		if p.User.Status != domain.UserActive || p.User.Role != d.Role {
+			s, ok := h.ns.Socket(info.ID)
+			if !ok {
+				continue
+			}
+			_ = s.Emit(EventError, ErrorPayload{Code: "SESSION_REVOKED", Message: "your account was changed by an administrator; log in again"})
+			h.counters.revoked.Add(1)
+			s.Disconnect(false)
+		}
+	}
+}
+
+// ipCounter limits sockets per client address.
+type ipCounter struct {
+	max   int
+	mu    sync.Mutex
+	count map[string]int
+}
+
+func newIPCounter(max int) *ipCounter { return &ipCounter{max: max, count: map[string]int{}} }
+
+func (c *ipCounter) acquire(ip string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.max > 0 && c.count[ip] >= c.max {
+		return false
+	}
+	c.count[ip]++
+	return true
+}
+
+func (c *ipCounter) release(ip string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.count[ip]--; c.count[ip] <= 0 {
+		delete(c.count, ip)
+	}
+}
+
+func decodeJSON(b []byte, v any) error {
+	if len(b) == 0 {
+		return errors.New("empty JSON")
+	}
+	return json.Unmarshal(b, v)
+}

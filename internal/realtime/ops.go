@@ -1,0 +1,48 @@
+package realtime
+
+import "sync/atomic"
+
+// counters are the hub's lifetime figures for the operations view.
+type counters struct {
+	connected, disconnected, refused, expired, revoked atomic.Int64
+	published, sent, statsSent                         atomic.Int64
+	commands, rateLimited                              atomic.Int64
+	recoveries, recovered, replayed, resyncs           atomic.Int64
+}
+
+// Ops is the live operations view served at GET /api/ops (admins only).
+type Ops struct {
+	Sockets      int             `json:"sockets"`
+	AdminsOnline []PresenceAdmin `json:"adminsOnline"`
+	Cursor       int64           `json:"cursor"`
+	Connected    int64           `json:"connectedTotal"`
+	Disconnected int64           `json:"disconnectedTotal"`
+	Refused      int64           `json:"refusedTotal"`
+	Expired      int64           `json:"expiredTotal"`
+	Revoked      int64           `json:"revokedTotal"`
+	Published    int64           `json:"eventsPublished"`
+	Sent         int64           `json:"messagesBroadcast"`
+	StatsSent    int64           `json:"statsBroadcast"`
+	Commands     int64           `json:"commands"`
+	RateLimited  int64           `json:"rateLimited"`
+	Recoveries   int64           `json:"recoveryAttempts"`
+	Recovered    int64           `json:"recoverySuccesses"`
+	Replayed     int64           `json:"replayedMessages"`
+	Resyncs      int64           `json:"resyncsRequired"`
+}
+
+// Ops returns the hub's current figures.
+func (h *Hub) Ops() Ops {
+	h.mu.Lock()
+	cursor := h.cursor
+	h.mu.Unlock()
+	c := &h.counters
+	return Ops{
+		Sockets: h.ns.Len(), AdminsOnline: h.online.list(), Cursor: cursor,
+		Connected: c.connected.Load(), Disconnected: c.disconnected.Load(), Refused: c.refused.Load(),
+		Expired: c.expired.Load(), Revoked: c.revoked.Load(), Published: c.published.Load(),
+		Sent: c.sent.Load(), StatsSent: c.statsSent.Load(), Commands: c.commands.Load(),
+		RateLimited: c.rateLimited.Load(), Recoveries: c.recoveries.Load(), Recovered: c.recovered.Load(),
+		Replayed: c.replayed.Load(), Resyncs: c.resyncs.Load(),
+	}
+}
