@@ -313,9 +313,15 @@ export class AdminSocketService {
     this.clearPoll()
     this.setHealth({ state: { kind: 'live' }, transport: socket.transport() })
     this.startPing()
-    if (wasDown && !socket.recovered && this.health.lastSeq > 0) {
-      // The server could not replay what we missed; fetch it over REST.
-      void this.catchUp().catch(() => this.deps.onResync())
+    if (wasDown && !socket.recovered) {
+      if (this.health.lastSeq > 0) {
+        // The server could not replay what we missed; fetch it over REST.
+        void this.catchUp().catch(() => this.deps.onResync())
+      } else {
+        // No cursor yet: whatever was fetched before the socket came up may
+        // have missed changes made in between, so refetch it.
+        this.deps.onResync()
+      }
     }
   }
 

@@ -1,0 +1,152 @@
+// Browser tests of the dashboard against a real server (see harness.mjs).
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { Api, arrangeCustomer, eventually, launchBrowser, login, screenshot, startServer, unique, waitForConnection } from './harness.mjs'
+
+describe('dashboard', () => {
+  let server, browser, admin
+
+  before(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    admin = await Api.login(server.url)
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('refuses a wrong password with a clear message, then logs in and goes live', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const page = await ctx.newPage()
+    await page.goto(server.url + '/')
+    await screenshot(page, 'login')
+    await page.getByLabel('Email').fill('admin@livedesk.local')
+    await page.getByLabel('Password').fill('wrong-password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    const error = page.getByTestId('login-error')
+    await error.waitFor()
+    assert.match(await error.innerText(), /do not match/)
+    await page.getByLabel('Password').fill('livedesk-demo')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await waitForConnection(page, 'live')
+    await page.getByTestId('stat-cards').waitFor()
+    assert.match(await page.getByTestId('transport').innerText(), /websocket|polling/)
+    await page.getByTestId('rtt').waitFor()
+    await ctx.close()
+  })
+
+  it('shows a payment posted over REST in the feed, the balance and a toast within 1 s', async () => {
+    const customer = await arrangeCustomer(admin, { name: unique('Live Payer') })
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const dash = await ctx.newPage()
+    await login(dash, server.url)
+    await dash.getByTestId('activity-feed').waitFor()
+    const detail = await ctx.newPage()
+    await detail.goto(`${server.url}/customers/${customer.id}`)
+    await detail.getByTestId('detail-balance').waitFor()
+    await waitForConnection(detail, 'live')
+    const before = await detail.getByTestId('detail-balance').innerText()
+
+    const res = await admin.post('/api/payments', {
+      customerId: customer.id,
+      amountCents: 12_345,
+      method: 'upi',
+      reference: 'e2e',
+      idempotencyKey: crypto.randomUUID(),
+    })
+    const posted = Date.now()
+    const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(res.customer.balanceCents / 100)
+
+    await Promise.all([
+      dash.getByTestId('activity-feed').getByText(customer.name).first().waitFor({ timeout: 1_000 }),
+      dash.getByTestId('toast').filter({ hasText: '₹123.45' }).first().waitFor({ timeout: 1_000 }),
+      detail.getByTestId('detail-balance').getByText(expected, { exact: true }).waitFor({ timeout: 1_000 }),
+    ])
+    const elapsed = Date.now() - posted
+    assert.ok(elapsed <= 1_000, `took ${elapsed} ms`)
+    assert.notEqual(before, expected)
+    await screenshot(dash, 'dashboard')
+    await ctx.close()
+  })
+
+  it('lets two admins see each other’s changes', async () => {
+    const email = `${unique('second').replace(/\s/g, '')}@e2e.test`
+    await admin.post('/api/users', { email, name: 'Second Admin', role: 'admin', password: 'second-admin-pw' })
+    const customer = await arrangeCustomer(admin, { name: unique('Shared Customer') })
+
+    const ctxA = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const ctxB = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const a = await ctxA.newPage()
+    const b = await ctxB.newPage()
+    await login(a, server.url)
+    await login(b, server.url, email, 'second-admin-pw')
+    // Presence: each sees the other online.
+    await a.getByTestId('presence').getByText('Second Admin').waitFor({ timeout: 5_000 })
+
+    await b.goto(`${server.url}/customers/${customer.id}`)
+    await b.getByTestId('detail-balance').waitFor()
+    await a.goto(`${server.url}/customers/${customer.id}`)
+    await a.getByTestId('pay-amount').fill('250')
+    await a.getByTestId('pay-submit').click()
+    const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(-250)
+    await b.getByTestId('detail-balance').getByText(expected, { exact: true }).waitFor({ timeout: 2_000 })
+    await b.getByTestId('toast').filter({ hasText: '₹250.00' }).first().waitFor({ timeout: 2_000 })
+    await screenshot(a, 'customer-detail')
+    await ctxA.close()
+    await ctxB.close()
+  })
+
+  it('shows a vendor only its own customers and no admin pages', async () => {
+    const vendorEmail = `${unique('vendor').replace(/\s/g, '')}@e2e.test`
+    const vendor = await admin.post('/api/users', { email: vendorEmail, name: unique('Own Vendor'), role: 'vendor', password: 'vendor-pass-123' })
+    const mine = await arrangeCustomer(admin, { vendorId: vendor.id, name: unique('Mine') })
+    const theirs = await arrangeCustomer(admin, { name: unique('Theirs') })
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const page = await ctx.newPage()
+    await login(page, server.url, vendorEmail, 'vendor-pass-123')
+    assert.equal(await page.getByRole('link', { name: 'Users & vendors' }).count(), 0)
+    await page.goto(`${server.url}/customers`)
+    const table = page.getByTestId('customers-table')
+    await table.waitFor()
+    await table.getByText(mine.name).waitFor()
+    await page.getByTestId('customer-search').fill(theirs.name)
+    await page.getByText('No customers match').waitFor()
+    // Every row on every page is the vendor's: the API reports the vendor's count.
+    const vendorApi = await Api.login(server.url, vendorEmail, 'vendor-pass-123')
+    const list = await vendorApi.get('/api/customers?limit=500')
+    assert.ok(list.items.every((c) => c.vendorId === vendor.id), 'vendor API returned another vendor’s customer')
+    await ctx.close()
+  })
+
+  it('renders every page at 1280 px and 390 px', async () => {
+    const customer = await arrangeCustomer(admin)
+    for (const [label, viewport] of [
+      ['desktop', { width: 1280, height: 860 }],
+      ['phone', { width: 390, height: 844 }],
+    ]) {
+      const ctx = await browser.newContext({ viewport })
+      const page = await ctx.newPage()
+      const errors = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await login(page, server.url)
+      for (const [name, path, ready] of [
+        ['dashboard', '/', 'stat-cards'],
+        ['customers', '/customers', 'customers-table'],
+        ['customer', `/customers/${customer.id}`, 'customer-detail'],
+        ['analytics', '/analytics', 'analytics-totals'],
+        ['users', '/users', 'users-table'],
+      ]) {
+        await page.goto(server.url + path)
+        await page.getByTestId(ready).waitFor()
+        await eventually(async () => assert.equal(await page.locator('.skeleton').count(), 0), 5_000)
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        assert.ok(overflow <= 1, `${name} at ${viewport.width}px scrolls sideways by ${overflow}px`)
+        await screenshot(page, `${name}-${label}`)
+      }
+      assert.deepEqual(errors, [])
+      await ctx.close()
+    }
+  })
+})

@@ -1,0 +1,186 @@
+// Test harness of the browser tests: a real `livedesk serve` on a temporary
+// SQLite database and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const BIN = resolve(here, '..', process.env.LIVEDESK_BIN ?? '../bin/livedesk')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ARTIFACTS = join(here, 'artifacts')
+export const DEMO = { email: 'admin@livedesk.local', password: 'livedesk-demo' }
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', fail)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => ok(port))
+    })
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** startServer runs `livedesk serve --demo` and waits for /healthz. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'livedesk-e2e-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const server = {
+    url,
+    dir,
+    proc: null,
+    log: [],
+    async start() {
+      const proc = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--db', `sqlite:${join(dir, 'x.db')}`, '--demo'], {
+        env: { ...process.env, LIVEDESK_JWT_SECRET: process.env.LIVEDESK_JWT_SECRET ?? 'e2e-secret-e2e-secret-e2e-secret!' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      proc.stdout.on('data', (b) => server.log.push(String(b)))
+      proc.stderr.on('data', (b) => server.log.push(String(b)))
+      server.proc = proc
+      const deadline = Date.now() + 30_000
+      while (Date.now() < deadline) {
+        if (proc.exitCode !== null) throw new Error(`livedesk exited with ${proc.exitCode}:\n${server.log.join('')}`)
+        try {
+          const res = await fetch(`${url}/healthz`)
+          if (res.ok) return
+        } catch {
+          // not listening yet
+        }
+        await sleep(100)
+      }
+      throw new Error(`livedesk did not become healthy at ${url}:\n${server.log.join('')}`)
+    },
+    async stop() {
+      const proc = server.proc
+      if (!proc || proc.exitCode !== null) return
+      const exited = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGTERM')
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+      server.proc = null
+    },
+    async dispose() {
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  await server.start()
+  return server
+}
+
+/** Api is a small REST client for arranging test data through the real API. */
+export class Api {
+  constructor(url, token = null) {
+    this.url = url
+    this.token = token
+  }
+  static async login(url, email = DEMO.email, password = DEMO.password) {
+    const api = new Api(url)
+    const res = await api.req('POST', '/api/auth/login', { email, password })
+    api.token = res.token
+    api.user = res.user
+    return api
+  }
+  async req(method, path, body) {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    const data = text ? JSON.parse(text) : null
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`)
+    return data
+  }
+  get(path) {
+    return this.req('GET', path)
+  }
+  post(path, body) {
+    return this.req('POST', path, body)
+  }
+  patch(path, body) {
+    return this.req('PATCH', path, body)
+  }
+}
+
+export const unique = (prefix) => `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+
+/** launchBrowser starts Debian's Chromium with a fresh profile. */
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
+  // launch() gives every run a fresh temporary user-data dir.
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+}
+
+/** login signs in through the UI and waits until the connection is live. */
+export async function login(page, url, email = DEMO.email, password = DEMO.password) {
+  await page.goto(url + '/')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await waitForConnection(page, 'live')
+}
+
+/** waitForConnection waits for the header's connection state (live, reconnecting, polling, offline). */
+export async function waitForConnection(page, state, timeout = 20_000) {
+  await page.locator(`[data-testid="connection"][data-state="${state}"]`).waitFor({ timeout })
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/** socketCount asks the server how many Socket.IO connections it holds. */
+export async function socketCount(api) {
+  const ops = await api.get('/api/ops')
+  if (typeof ops?.sockets !== 'number') throw new Error(`GET /api/ops has no "sockets" number: ${JSON.stringify(ops)}`)
+  return ops.sockets
+}
+
+/** eventually retries fn until it stops throwing or the time is up. */
+export async function eventually(fn, timeout = 5_000, interval = 100) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await sleep(interval)
+    }
+  }
+}
+
+/** arrange creates a vendor and a customer through the API. */
+export async function arrangeCustomer(api, { vendorId, name = unique('E2E Customer') } = {}) {
+  if (!vendorId) {
+    const vendor = await api.post('/api/users', { email: `${unique('v').replace(/\s/g, '')}@e2e.test`, name: unique('Vendor'), role: 'vendor', password: 'vendor-pass-123' })
+    vendorId = vendor.id
+  }
+  return api.post('/api/customers', { name, phone: '+91 98765 43210', email: '', address: '12 MG Road, Pune', status: 'active', vendorId })
+}
+
+export { sleep }

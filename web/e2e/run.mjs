@@ -1,0 +1,34 @@
+// npm run e2e: the browser tests, skipped loudly when there is no server binary.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { BIN, CHROMIUM } from './harness.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const banner = (lines) => {
+  const width = Math.max(...lines.map((l) => l.length)) + 4
+  console.log('\n' + '#'.repeat(width))
+  for (const l of lines) console.log(`# ${l.padEnd(width - 4)} #`)
+  console.log('#'.repeat(width) + '\n')
+}
+
+if (!existsSync(BIN)) {
+  banner([
+    'SKIPPED: browser tests did not run.',
+    `No livedesk binary at ${BIN}.`,
+    'Build it with `make build` (or set LIVEDESK_BIN) and run `npm run e2e` again.',
+  ])
+  process.exit(process.env.CI && process.env.E2E_REQUIRED ? 1 : 0)
+}
+if (!existsSync(CHROMIUM)) {
+  banner(['FAILED: Chromium is missing.', `Expected ${CHROMIUM}; install it with: apt-get install -y chromium`])
+  process.exit(1)
+}
+
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.test.mjs'))
+  .filter((f) => !process.argv[2] || f.includes(process.argv[2]))
+  .map((f) => join(here, f))
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' })
+process.exit(res.status ?? 1)
