@@ -168,6 +168,23 @@ func (cl *client) closeAll(reason DisconnectReason) {
 	}
 }
 
+// disconnectAll tells the client that each of its sockets is disconnected,
+// then closes the connection (the queued packets are flushed first).
+func (cl *client) disconnectAll() {
+	cl.mu.Lock()
+	list := make([]*Socket, 0, len(cl.sockets))
+	for _, s := range cl.sockets {
+		list = append(list, s)
+	}
+	cl.mu.Unlock()
+	for _, s := range list {
+		if s.Connected() {
+			cl.sendPacket(&Packet{Type: PacketDisconnect, Namespace: s.ns.name})
+		}
+	}
+	cl.fail(ReasonServerNamespaceDisconnect)
+}
+
 // fail disconnects every socket with reason, then closes the connection.
 func (cl *client) fail(reason DisconnectReason) {
 	cl.closeAll(reason)

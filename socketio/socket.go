@@ -99,6 +99,10 @@ func (s *Socket) Handshake() *Handshake { return s.handshake }
 // Context is cancelled when the socket disconnects.
 func (s *Socket) Context() context.Context { return s.ctx }
 
+// ConnID returns the id of the underlying Engine.IO connection, shared by
+// the sockets a client multiplexes over it.
+func (s *Socket) ConnID() string { return s.client.conn.ID() }
+
 // Transport returns the current Engine.IO transport name.
 func (s *Socket) Transport() string { return s.client.conn.Transport() }
 
@@ -271,12 +275,12 @@ func (s *Socket) deliver(frames [][]byte, flags BroadcastFlags) {
 }
 
 // Disconnect makes the socket leave its namespace with the reason "server
-// namespace disconnect". With close, the whole underlying connection (every
-// namespace of this client) is closed.
+// namespace disconnect"; the client sees "io server disconnect" and does
+// not reconnect by itself. With close, every namespace of the underlying
+// connection is left that way and the connection is closed.
 func (s *Socket) Disconnect(close bool) {
 	if close {
-		s.client.closeAll(ReasonServerNamespaceDisconnect)
-		s.client.conn.Close()
+		s.client.disconnectAll()
 		return
 	}
 	s.mu.Lock()

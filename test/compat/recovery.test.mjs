@@ -1,0 +1,62 @@
+// Connection state recovery: the server replays from its event log the
+// events a socket missed while its transport was down.
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { ack, client, connected, next, none, sleep } from "./helpers.mjs";
+
+describe("connection state recovery", () => {
+  const sockets = [];
+  after(() => sockets.forEach((s) => s.disconnect()));
+
+  for (const transports of [["polling", "websocket"], ["websocket"]]) {
+    it(`recovers the session and the missed events (${transports.join("+")})`, async () => {
+      const socket = client("/", { transports, reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 500 });
+      const publisher = client("/");
+      sockets.push(socket, publisher);
+      await Promise.all([connected(socket), connected(publisher)]);
+      assert.equal(socket.recovered, false);
+      const received = [];
+      socket.on("feed", (value, offset) => received.push([value, offset]));
+
+      const [first] = await ack(publisher, "publish", "before");
+      await sleep(100);
+      assert.deepEqual(received.at(-1), ["before", String(first)]);
+      const id = socket.id;
+
+      const gone = next(socket, "disconnect");
+      const back = next(socket, "connect", 5000);
+      socket.io.engine.close();
+      assert.ok(["transport close", "forced close"].includes((await gone)[0]));
+      const [s1] = await ack(publisher, "publish", "missed-1");
+      const [s2] = await ack(publisher, "publish", "missed-2");
+      await back;
+      assert.equal(socket.recovered, true);
+      assert.equal(socket.id, id);
+      await sleep(200);
+      assert.deepEqual(received.slice(-2), [["missed-1", String(s1)], ["missed-2", String(s2)]]);
+      assert.equal(received.length, 3, JSON.stringify(received));
+
+      const [s3] = await ack(publisher, "publish", "live");
+      await sleep(100);
+      assert.deepEqual(received.at(-1), ["live", String(s3)]);
+      assert.equal(received.length, 4, JSON.stringify(received));
+    });
+  }
+
+  it("does not recover after an explicit disconnect()", async () => {
+    const socket = client("/");
+    const publisher = client("/");
+    sockets.push(socket, publisher);
+    await Promise.all([connected(socket), connected(publisher)]);
+    await ack(publisher, "publish", "seen");
+    await sleep(100);
+    const id = socket.id;
+    socket.disconnect();
+    await ack(publisher, "publish", "while-away");
+    const missed = none(socket, "feed", 500);
+    await connected(socket);
+    assert.equal(socket.recovered, false);
+    assert.notEqual(socket.id, id);
+    await missed;
+  });
+});
