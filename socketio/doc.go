@@ -1,0 +1,56 @@
+// Package socketio is a Socket.IO v5 server over package engineio, for the
+// official socket.io-client v4 and any other client of the v5 protocol.
+//
+// A Server multiplexes namespaces over each client connection. A client
+// joins a namespace with a CONNECT packet: the namespace's middlewares see
+// the handshake (auth object, headers, query, address) and may refuse it
+// with a *ConnectError; otherwise a Socket is created and the OnConnection
+// handlers register its event handlers:
+//
+//	srv := socketio.NewServer(socketio.Options{})
+//	srv.Of("/").OnConnection(func(s *socketio.Socket) {
+//		s.On("greet", func(ctx context.Context, args socketio.Args, ack socketio.AckFunc) {
+//			var name string
+//			if err := args.Decode(0, &name); err != nil || ack == nil {
+//				return
+//			}
+//			_ = ack("hello " + name)
+//		})
+//	})
+//	mux.Handle("/socket.io/", srv)
+//
+// The handlers of one socket run one at a time, in arrival order, on the
+// socket's own goroutine, so they may block (on EmitWithAck, a database…)
+// without stalling other sockets or the connection's acknowledgements.
+//
+// # Rooms and broadcasts
+//
+// Sockets join rooms (every socket is in the room named by its id);
+// BroadcastOperator selects sockets with To, In and Except and emits to
+// them. A broadcast is encoded once and the same bytes are queued on every
+// Engine.IO connection, whose bounded queue drops a client that does not
+// keep up rather than blocking the broadcaster. The room index is sharded.
+// An Adapter carries broadcasts and the other room operations (joins,
+// fetches, disconnections, server-side emits) to the sockets; the
+// MemoryAdapter serves one node, and cluster adapters embed it.
+//
+// # Connection state recovery
+//
+// With Options.Recovery set, every socket gets a private session id (pid)
+// in its CONNECT answer. The application tags the events it can replay with
+// its own offsets, for instance the sequence numbers of a durable event
+// log:
+//
+//	ns.To("admins").WithOffset(strconv.FormatInt(seq, 10)).Emit(ctx, "payment:added", payload)
+//
+// The offset travels as the event's last argument; the client remembers the
+// last one. When a socket loses its connection (not when it disconnects on
+// purpose), its session (id, rooms, data, last offset) goes to the
+// SessionStore. When the client comes back with its pid and offset within
+// RecoveryOptions.MaxDisconnectionDuration, the socket resumes with the same
+// id, rooms and data, and the namespace's OnRecover hook emits the missed
+// events with Socket.EmitWithOffset. Live broadcasts that arrive during the
+// replay are held back and then delivered, minus those at or before the
+// last replayed offset. A SessionStore backed by a database lets clients
+// resume across a server restart.
+package socketio
