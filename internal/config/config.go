@@ -150,8 +150,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", c.DB)
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
-	case c.TokenTTL < time.Minute:
-		return fmt.Errorf("--token-ttl %s: must be at least 1m", c.TokenTTL)
+	case c.TokenTTL < 5*time.Second:
+		return fmt.Errorf("--token-ttl %s: must be at least 5s", c.TokenTTL)
 	case c.JWTSecret != "" && len(c.JWTSecret) < 32:
 		return errors.New("LIVEDESK_JWT_SECRET must be at least 32 characters")
 	}

@@ -78,6 +78,7 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.LogFormat = "xml" }, "--log-format"},
 		{func(c *Config) { c.JWTSecret = "short" }, "LIVEDESK_JWT_SECRET"},
 		{func(c *Config) { c.TokenTTL = time.Second }, "--token-ttl"},
+		{func(c *Config) { c.TokenTTL = 5 * time.Second }, ""},
 	}
 	for _, tt := range tests {
 		c := Default()
