@@ -108,6 +108,7 @@ func TestAPI(t *testing.T) {
 						t.Errorf("refresh body = %s", r.raw)
 					}
 				}},
+			{name: "refresh with an empty object and bearer (as the dashboard sends it)", as: "vendorB", method: "POST", path: "/api/auth/refresh", body: `{}`, status: 200},
 			{name: "refresh with nothing", method: "POST", path: "/api/auth/refresh", status: 401, code: "AUTH_REQUIRED"},
 			{name: "refresh with expired bearer", as: "expired", method: "POST", path: "/api/auth/refresh", status: 401, code: "TOKEN_EXPIRED"},
 			{name: "refresh with access token as refresh token", method: "POST", path: "/api/auth/refresh", body: `{"refreshToken":"{adminToken}"}`, status: 401, code: "TOKEN_INVALID"},

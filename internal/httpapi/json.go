@@ -34,10 +34,26 @@ func (s *server) respond(w http.ResponseWriter, r *http.Request, status int, v a
 // strict: unknown fields, wrong types, trailing data and bodies over the
 // limit are refused with an error naming the field where there is one.
 func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) error {
+	return s.decodeBody(w, r, v, false)
+}
+
+// decodeOptional is decode for endpoints whose body may be absent: an empty
+// body leaves v untouched.
+func (s *server) decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	return s.decodeBody(w, r, v, true)
+}
+
+func (s *server) decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) error {
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
 	body := http.MaxBytesReader(w, r.Body, s.bodyLimit)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if optional && errors.Is(err, io.EOF) {
+			return nil
+		}
 		return decodeError(err, s.bodyLimit)
 	}
 	// Exactly one value: `{...}{...}` or `{...} junk` is a malformed body.
@@ -103,9 +119,4 @@ func article(s string) string {
 		return "an " + s
 	}
 	return "a " + s
-}
-
-// hasBody reports whether the request carries a body to decode.
-func hasBody(r *http.Request) bool {
-	return r.ContentLength > 0 || (r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody)
 }

@@ -85,11 +85,9 @@ func (s *server) handleRefresh() http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req request
-		if hasBody(r) {
-			if err := s.decode(w, r, &req); err != nil {
-				s.error(w, r, err)
-				return
-			}
+		if err := s.decodeOptional(w, r, &req); err != nil {
+			s.error(w, r, err)
+			return
 		}
 		var (
 			claims *auth.Claims
