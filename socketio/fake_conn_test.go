@@ -1,0 +1,66 @@
+package socketio
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+
+	"github.com/livedesk/livedesk/engineio"
+)
+
+// fakeConn is an in-memory Engine.IO connection for unit tests and
+// benchmarks that need many sockets without sockets of the OS.
+type fakeConn struct {
+	id        string
+	req       *http.Request
+	onMessage func([]byte, bool)
+	onClose   func(string, error)
+	frames    atomic.Int64
+	bytes     atomic.Int64
+	closed    atomic.Bool
+	closeOnce sync.Once
+	record    chan []byte // receives text frames when not nil
+}
+
+func newFakeConn() *fakeConn {
+	return &fakeConn{id: newID(), req: httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4&transport=websocket", nil)}
+}
+
+func (c *fakeConn) ID() string                      { return c.id }
+func (c *fakeConn) Request() *http.Request          { return c.req }
+func (c *fakeConn) Transport() string               { return "websocket" }
+func (c *fakeConn) OnMessage(fn func([]byte, bool)) { c.onMessage = fn }
+func (c *fakeConn) OnClose(fn func(string, error))  { c.onClose = fn }
+
+func (c *fakeConn) Send(data []byte, binary bool) error {
+	if c.closed.Load() {
+		return engineio.ErrClosed
+	}
+	c.frames.Add(1)
+	c.bytes.Add(int64(len(data)))
+	if c.record != nil && !binary {
+		c.record <- data
+	}
+	return nil
+}
+
+func (c *fakeConn) SendBatch(msgs []engineio.Message) error {
+	for _, m := range msgs {
+		if err := c.Send(m.Data, m.Binary); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *fakeConn) Close() { c.closeWith("forced close") }
+
+func (c *fakeConn) closeWith(reason string) {
+	c.closeOnce.Do(func() {
+		c.closed.Store(true)
+		if c.onClose != nil {
+			c.onClose(reason, nil)
+		}
+	})
+}

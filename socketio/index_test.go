@@ -1,0 +1,92 @@
+package socketio
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestIndexUnderConcurrency joins, leaves, broadcasts and closes from many
+// goroutines at once; afterwards the room index and the namespace must be
+// empty, with no stale entry left by a join racing a close.
+func TestIndexUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	srv := newServer(Options{})
+	ns := srv.Of("/")
+	const n = 200
+	sockets := make(chan *Socket, n)
+	ns.OnConnection(func(s *Socket) { sockets <- s })
+	conns := make([]*fakeConn, n)
+	for i := range conns {
+		conns[i] = newFakeConn()
+		srv.accept(conns[i])
+		conns[i].onMessage([]byte("0"), false)
+	}
+	all := make([]*Socket, 0, n)
+	for range n {
+		select {
+		case s := <-sockets:
+			all = append(all, s)
+		case <-time.After(5 * time.Second):
+			t.Fatal("sockets did not connect")
+		}
+	}
+	var wg sync.WaitGroup
+	for i, s := range all {
+		wg.Add(4)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 20; j++ {
+				s.Join(fmt.Sprintf("room-%d", (i+j)%7))
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 20; j++ {
+				s.Leave(fmt.Sprintf("room-%d", j%7))
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			_ = ns.To(fmt.Sprintf("room-%d", i%7)).Emit(context.Background(), "x", i)
+		}()
+		go func() {
+			defer wg.Done()
+			conns[i].closeWith("transport close")
+		}()
+	}
+	wg.Wait()
+	if got := ns.Len(); got != 0 {
+		t.Fatalf("%d sockets left in the namespace", got)
+	}
+	if rooms := ns.adapter.(*MemoryAdapter).Rooms(); len(rooms) != 0 {
+		t.Fatalf("stale rooms in the index: %v", rooms)
+	}
+}
+
+func TestMemorySessionStoreExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	st := NewMemorySessionStore(time.Minute)
+	st.now = func() time.Time { return now }
+	ctx := context.Background()
+	_ = st.SaveSession(ctx, Session{PID: "fresh", DisconnectedAt: now.Add(-30 * time.Second)})
+	_ = st.SaveSession(ctx, Session{PID: "old", DisconnectedAt: now.Add(-2 * time.Minute)})
+	if _, ok, _ := st.TakeSession(ctx, "old"); ok {
+		t.Fatal("expired session taken")
+	}
+	if s, ok, _ := st.TakeSession(ctx, "fresh"); !ok || s.PID != "fresh" {
+		t.Fatalf("fresh session: got %+v %v", s, ok)
+	}
+	if _, ok, _ := st.TakeSession(ctx, "fresh"); ok {
+		t.Fatal("session taken twice")
+	}
+	for i := 0; i < 256; i++ {
+		_ = st.SaveSession(ctx, Session{PID: fmt.Sprint(i), DisconnectedAt: now.Add(-time.Hour)})
+	}
+	if st.Len() >= 256 {
+		t.Fatalf("%d sessions kept, expired ones were not swept", st.Len())
+	}
+}
