@@ -76,7 +76,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Tokens:     tokens,
 		Logger:     logger,
 		Ready:      db.Ping,
-		Ops:        func(context.Context) any { return hub.Ops() },
+		Ops:        func(ctx context.Context) any { return hub.Ops(ctx) },
 		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins},
 	})
 
@@ -88,7 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mux.HandleFunc("GET /api/asyncapi.json", serveAsyncAPI)
 	mux.Handle("/", web.Handler())
 
-	stopDemo, err := startDemo(ctx, cfg, db, svc, stdout, logger)
+	stopDemo, err := startDemo(ctx, cfg, svc, stdout, logger)
 	if err != nil {
 		return err
 	}

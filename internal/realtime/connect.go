@@ -95,15 +95,13 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 	}
 	h.counters.connected.Add(1)
 	exp := newExpiry(h, s, d.ExpiresAt)
-	if d.Role == domain.RoleAdmin && h.online.join(d.UserID, d.Name, h.opts.Now()) {
+	if d.Role == domain.RoleAdmin {
 		h.broadcastPresence(s.Context())
-	} else if d.Role == domain.RoleAdmin {
-		_ = s.Emit(EventPresence, PresencePayload{Admins: h.online.list()})
 	}
 	s.OnDisconnect(func(reason socketio.DisconnectReason) {
 		exp.stop()
 		h.counters.disconnected.Add(1)
-		if d.Role == domain.RoleAdmin && h.online.leave(d.UserID) {
+		if d.Role == domain.RoleAdmin && !h.shuttingDown.Load() {
 			h.broadcastPresence(context.Background())
 		}
 	})
@@ -128,10 +126,6 @@ func (h *Hub) sendInitialStats(s *socketio.Socket, d *socketData) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	_ = s.EmitWithOffset(strconv.FormatInt(h.cursor, 10), EventStats, payload)
-}
-
-func (h *Hub) broadcastPresence(ctx context.Context) {
-	_ = h.ns.To(roomAdmins).Emit(ctx, EventPresence, PresencePayload{Admins: h.online.list()})
 }
 
 // expiry disconnects a socket when its token expires, unless the client
@@ -177,7 +171,8 @@ func (h *Hub) revokeIfNeeded(ctx context.Context, ev *domain.Event) {
 	if err := decodeJSON(ev.Payload, &p); err != nil || p.User == nil {
 		return
 	}
-	infos, err := h.ns.In(roomUser(p.User.ID)).FetchSockets(ctx)
+	// Every node reads the log and revokes its own sockets.
+	infos, err := h.ns.Local().In(roomUser(p.User.ID)).FetchSockets(ctx)
 	if err != nil {
 		h.log.Warn("realtime: cannot list a user's sockets", "user", p.User.ID, "err", err)
 		return

@@ -1,39 +1,30 @@
 package realtime
 
 import (
+	"fmt"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/livedesk/livedesk/socketio"
 )
 
-func TestPresence(t *testing.T) {
+func TestPresenceOf(t *testing.T) {
 	t.Parallel()
-	p := newPresence()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	steps := []struct {
-		op      string
-		id      int64
-		changed bool
-		online  int
-	}{
-		{"join", 1, true, 1},
-		{"join", 1, false, 1}, // second tab
-		{"join", 2, true, 2},
-		{"leave", 1, false, 2},
-		{"leave", 1, true, 1},
-		{"leave", 1, false, 1}, // unknown: no change
-		{"leave", 2, true, 0},
+	info := func(id int64, name string, at time.Time) socketio.SocketInfo {
+		return socketio.SocketInfo{Data: []byte(fmt.Sprintf(`{"userId":%d,"name":%q,"role":"admin"}`, id, name)), Handshake: &socketio.Handshake{Time: at}}
 	}
-	for i, s := range steps {
-		var changed bool
-		if s.op == "join" {
-			changed = p.join(s.id, "admin", t0.Add(time.Duration(i)*time.Second))
-		} else {
-			changed = p.leave(s.id)
-		}
-		if changed != s.changed || len(p.list()) != s.online {
-			t.Fatalf("step %d (%s %d): changed=%v online=%d, want %v %d", i, s.op, s.id, changed, len(p.list()), s.changed, s.online)
-		}
+	got := presenceOf([]socketio.SocketInfo{
+		info(2, "Bea", t0.Add(time.Minute)),
+		info(1, "Ann", t0.Add(2*time.Minute)),
+		info(1, "Ann", t0), // a second tab, opened earlier
+		{Data: []byte(`not json`)},
+	})
+	want := []PresenceAdmin{{ID: 1, Name: "Ann", Since: t0}, {ID: 2, Name: "Bea", Since: t0.Add(time.Minute)}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("presenceOf = %+v, want %+v", got, want)
 	}
 }
 

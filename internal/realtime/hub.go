@@ -52,7 +52,11 @@ type Options struct {
 	CommandRate      float64       // commands per second per socket (default 20, burst 2x)
 	PingInterval     time.Duration // Engine.IO heartbeat (default 25s)
 	PingTimeout      time.Duration // (default 20s)
-	Now              func() time.Time
+	// Adapter connects the instances of a cluster (default: in memory, one
+	// instance). Events still come from each instance's own read of the
+	// shared log; the adapter carries presence, fetches and commit wake-ups.
+	Adapter socketio.AdapterFactory
+	Now     func() time.Time
 }
 
 func (o *Options) setDefaults() {
@@ -84,15 +88,14 @@ func roomUser(id int64) string   { return "user:" + strconv.FormatInt(id, 10) }
 
 // Hub is the real-time layer of one Livedesk instance.
 type Hub struct {
-	deps   Deps
-	opts   Options
-	log    *slog.Logger
-	io     *socketio.Server
-	ns     *socketio.Namespace
-	wake   chan struct{}
-	stats  *statsPublisher
-	online *presence
-	ips    *ipCounter
+	deps  Deps
+	opts  Options
+	log   *slog.Logger
+	io    *socketio.Server
+	ns    *socketio.Namespace
+	wake  chan struct{}
+	stats *statsPublisher
+	ips   *ipCounter
 
 	// mu serialises publishing so that cursor is the seq of the last event
 	// handed to the adapter: a replay that reads the log up to cursor and
@@ -101,6 +104,7 @@ type Hub struct {
 	cursor int64
 
 	shuttingDown atomic.Bool
+	localCommit  atomic.Bool // a commit on this instance the others have not been told of
 	counters     counters
 }
 
@@ -114,12 +118,11 @@ func New(deps Deps) *Hub {
 		deps.Sessions = socketio.NewMemorySessionStore(deps.Options.RecoveryDuration)
 	}
 	h := &Hub{
-		deps:   deps,
-		opts:   deps.Options,
-		log:    deps.Logger,
-		wake:   make(chan struct{}, 1),
-		online: newPresence(),
-		ips:    newIPCounter(deps.Options.MaxConnsPerIP),
+		deps: deps,
+		opts: deps.Options,
+		log:  deps.Logger,
+		wake: make(chan struct{}, 1),
+		ips:  newIPCounter(deps.Options.MaxConnsPerIP),
 	}
 	h.io = socketio.NewServer(socketio.Options{
 		Engine: engineio.Options{
@@ -129,6 +132,7 @@ func New(deps Deps) *Hub {
 			Logger:       deps.Logger,
 		},
 		ConnectTimeout: 10 * time.Second,
+		Adapter:        h.opts.Adapter,
 		Recovery: &socketio.RecoveryOptions{
 			MaxDisconnectionDuration: h.opts.RecoveryDuration,
 			Store:                    deps.Sessions,
@@ -140,6 +144,11 @@ func New(deps Deps) *Hub {
 	h.ns.Use(h.authenticate)
 	h.ns.OnRecover(h.replay)
 	h.ns.OnConnection(h.onConnection)
+	h.ns.OnServerSideEmit(func(_ context.Context, event string, _ socketio.Args) {
+		if event == commitEvent {
+			h.Notify(0) // another instance committed: read the shared log now
+		}
+	})
 	h.stats = newStatsPublisher(h)
 	return h
 }
@@ -147,8 +156,16 @@ func New(deps Deps) *Hub {
 // Handler serves Socket.IO; mount it at /socket.io/.
 func (h *Hub) Handler() http.Handler { return h.io }
 
-// Notify wakes the hub after a commit; it never blocks (service OnCommit).
-func (h *Hub) Notify(int64) {
+// commitEvent is the server-side event that tells the other instances of a
+// cluster to read the log now rather than at their next poll.
+const commitEvent = "livedesk:commit"
+
+// Notify wakes the hub after a local commit; it never blocks (it is the
+// services' OnCommit).
+func (h *Hub) Notify(seq int64) {
+	if seq > 0 {
+		h.localCommit.Store(true)
+	}
 	select {
 	case h.wake <- struct{}{}:
 	default:
@@ -180,6 +197,11 @@ func (h *Hub) run(ctx context.Context) {
 			return
 		case <-h.wake:
 		case <-tick.C:
+		}
+		if h.localCommit.Swap(false) {
+			if err := h.ns.ServerSideEmit(ctx, commitEvent); err != nil {
+				h.log.Warn("realtime: cannot wake the other instances; they will poll", "err", err)
+			}
 		}
 		h.drain(ctx)
 	}
@@ -225,7 +247,8 @@ func (h *Hub) publish(ctx context.Context, ev *domain.Event) {
 		return
 	}
 	for _, m := range msgs {
-		if err := h.ns.To(rooms...).WithOffset(m.Offset()).Emit(ctx, m.Name, m.Payload); err != nil {
+		// Local: every node tails the log itself and serves its own sockets.
+		if err := h.ns.Local().To(rooms...).WithOffset(m.Offset()).Emit(ctx, m.Name, m.Payload); err != nil {
 			h.log.Warn("realtime: broadcast failed", "event", m.Name, "seq", m.Seq, "err", err)
 		}
 		h.counters.sent.Add(1)

@@ -1,6 +1,9 @@
 package realtime
 
-import "sync/atomic"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // counters are the hub's lifetime figures for the operations view.
 type counters struct {
@@ -32,13 +35,14 @@ type Ops struct {
 }
 
 // Ops returns the hub's current figures.
-func (h *Hub) Ops() Ops {
+func (h *Hub) Ops(ctx context.Context) Ops {
 	h.mu.Lock()
 	cursor := h.cursor
 	h.mu.Unlock()
+	admins, _ := h.presence(ctx)
 	c := &h.counters
 	return Ops{
-		Sockets: h.ns.Len(), AdminsOnline: h.online.list(), Cursor: cursor,
+		Sockets: h.ns.Len(), AdminsOnline: admins, Cursor: cursor,
 		Connected: c.connected.Load(), Disconnected: c.disconnected.Load(), Refused: c.refused.Load(),
 		Expired: c.expired.Load(), Revoked: c.revoked.Load(), Published: c.published.Load(),
 		Sent: c.sent.Load(), StatsSent: c.statsSent.Load(), Commands: c.commands.Load(),

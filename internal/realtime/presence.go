@@ -1,9 +1,11 @@
 package realtime
 
 import (
+	"context"
 	"slices"
-	"sync"
 	"time"
+
+	"github.com/livedesk/livedesk/socketio"
 )
 
 // PresenceAdmin is one admin currently connected.
@@ -18,56 +20,28 @@ type PresencePayload struct {
 	Admins []PresenceAdmin `json:"admins"`
 }
 
-// presence counts the connected sockets of each admin, so an admin with
-// three tabs (or three devices) is online until the last one leaves.
-type presence struct {
-	mu     sync.Mutex
-	admins map[int64]*presenceEntry
-}
-
-type presenceEntry struct {
-	PresenceAdmin
-	sockets int
-}
-
-func newPresence() *presence { return &presence{admins: make(map[int64]*presenceEntry)} }
-
-// join records one more socket of the admin and reports whether the set of
-// online admins changed.
-func (p *presence) join(id int64, name string, now time.Time) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if e, ok := p.admins[id]; ok {
-		e.sockets++
-		return false
+// presenceOf turns the admins' sockets (of every node, through the adapter)
+// into who is online: one entry per admin, online since its oldest socket
+// connected, longest online first.
+func presenceOf(infos []socketio.SocketInfo) []PresenceAdmin {
+	byID := map[int64]PresenceAdmin{}
+	for _, info := range infos {
+		var d socketData
+		if decodeJSON(info.Data, &d) != nil || d.UserID == 0 {
+			continue
+		}
+		since := time.Time{}
+		if info.Handshake != nil {
+			since = info.Handshake.Time.UTC()
+		}
+		if e, ok := byID[d.UserID]; !ok || since.Before(e.Since) {
+			byID[d.UserID] = PresenceAdmin{ID: d.UserID, Name: d.Name, Since: since}
+		}
 	}
-	p.admins[id] = &presenceEntry{PresenceAdmin: PresenceAdmin{ID: id, Name: name, Since: now.UTC()}, sockets: 1}
-	return true
-}
-
-// leave records one socket fewer and reports whether the admin went offline.
-func (p *presence) leave(id int64) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	e, ok := p.admins[id]
-	if !ok {
-		return false
+	out := make([]PresenceAdmin, 0, len(byID))
+	for _, a := range byID {
+		out = append(out, a)
 	}
-	if e.sockets--; e.sockets > 0 {
-		return false
-	}
-	delete(p.admins, id)
-	return true
-}
-
-// list returns the online admins, longest online first.
-func (p *presence) list() []PresenceAdmin {
-	p.mu.Lock()
-	out := make([]PresenceAdmin, 0, len(p.admins))
-	for _, e := range p.admins {
-		out = append(out, e.PresenceAdmin)
-	}
-	p.mu.Unlock()
 	slices.SortFunc(out, func(a, b PresenceAdmin) int {
 		if c := a.Since.Compare(b.Since); c != 0 {
 			return c
@@ -75,4 +49,25 @@ func (p *presence) list() []PresenceAdmin {
 		return int(a.ID - b.ID)
 	})
 	return out
+}
+
+// presence lists the admins online across every node.
+func (h *Hub) presence(ctx context.Context) ([]PresenceAdmin, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	infos, err := h.ns.In(roomAdmins).FetchSockets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return presenceOf(infos), nil
+}
+
+// broadcastPresence tells every admin, on every node, who is online.
+func (h *Hub) broadcastPresence(ctx context.Context) {
+	admins, err := h.presence(ctx)
+	if err != nil {
+		h.log.Warn("realtime: cannot list the admins online", "err", err)
+		return
+	}
+	_ = h.ns.To(roomAdmins).Emit(ctx, EventPresence, PresencePayload{Admins: admins})
 }

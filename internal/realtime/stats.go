@@ -80,7 +80,7 @@ func (p *statsPublisher) publish() {
 		if stale {
 			continue
 		}
-		_ = p.h.ns.To(room).Emit(ctx, EventStats, StatsPayload{Stats: st, At: p.h.opts.Now().UTC()})
+		_ = p.h.ns.Local().To(room).Emit(ctx, EventStats, StatsPayload{Stats: st, At: p.h.opts.Now().UTC()})
 		p.h.counters.statsSent.Add(1)
 	}
 }
