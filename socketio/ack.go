@@ -69,6 +69,16 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Ar
 func (s *Socket) onPacket(p *Packet) {
 	switch p.Type {
 	case PacketEvent, PacketBinaryEvent:
+		s.qmu.Lock()
+		s.pending++
+		start := !s.running
+		s.running = true
+		s.qmu.Unlock()
+		if start {
+			go s.work()
+		}
+		// A full inbox blocks this connection's reads: backpressure on a
+		// client that sends faster than its handlers run.
 		select {
 		case s.inbox <- p:
 		case <-s.ctx.Done():

@@ -170,9 +170,16 @@ func appendJSONString(buf []byte, s string) []byte {
 	return append(buf, b...)
 }
 
+// ErrReservedEvent is returned when emitting an event whose name the client
+// library reserves for its own lifecycle ("connect", "disconnect"…).
+var ErrReservedEvent = errors.New("socketio: reserved event name")
+
 // newEventPacket builds an EVENT (or BINARY_EVENT) packet for event with
 // args, plus offset as the last argument when it is not empty.
 func newEventPacket(nsp, event string, args []any, offset string) (*Packet, error) {
+	if reservedEvents[event] {
+		return nil, fmt.Errorf("failed to emit %q: %w", event, ErrReservedEvent)
+	}
 	buf := make([]byte, 0, 64)
 	buf = append(buf, '[')
 	buf = appendJSONString(buf, event)

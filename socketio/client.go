@@ -122,6 +122,7 @@ func (cl *client) connect(p *Packet) {
 		return
 	}
 	s := newSocket(ns, cl, hs)
+	s.running = true // run is the socket's first handler goroutine
 	cl.sockets[ns.name] = s
 	cl.mu.Unlock()
 	go s.run()

@@ -152,9 +152,9 @@ func (ns *Namespace) removeSocket(s *Socket) {
 	sh.mu.Unlock()
 }
 
-// run is the life of a socket on its own goroutine: middlewares, session
-// recovery, the CONNECT answer, the replay, the connection handlers, the
-// events one at a time, and finally the disconnect handlers.
+// run is the start of a socket, on its handler goroutine: middlewares,
+// session recovery, the CONNECT answer, the replay and the connection
+// handlers; then the queued events.
 func (s *Socket) run() {
 	ns := s.ns
 	ns.mu.RLock()
@@ -190,19 +190,59 @@ func (s *Socket) run() {
 	for _, fn := range onConn {
 		s.safely(func() { fn(s) })
 	}
+	s.work()
+}
+
+// work runs the queued event handlers one at a time and exits when there
+// are none left, or notifies OnDisconnect once the socket has closed.
+func (s *Socket) work() {
 	for {
 		select {
+		case <-s.ctx.Done():
+			s.notifyDisconnect()
+			return
 		case p := <-s.inbox:
 			s.dispatch(p)
-		case <-s.ctx.Done():
-			s.mu.Lock()
-			fns, reason := s.onDisconnect, s.reason
-			s.mu.Unlock()
-			for _, fn := range fns {
-				s.safely(func() { fn(reason) })
+			s.qmu.Lock()
+			s.pending--
+			s.qmu.Unlock()
+			continue
+		default:
+		}
+		s.qmu.Lock()
+		if s.pending == 0 {
+			if s.ctx.Err() != nil {
+				// Closed: running stays true so that onClose does not
+				// notify a second time.
+				s.qmu.Unlock()
+				s.notifyDisconnect()
+				return
 			}
+			s.running = false
+			s.qmu.Unlock()
 			return
 		}
+		s.qmu.Unlock()
+		// A packet is on its way into the inbox.
+		select {
+		case <-s.ctx.Done():
+		case p := <-s.inbox:
+			s.dispatch(p)
+			s.qmu.Lock()
+			s.pending--
+			s.qmu.Unlock()
+		}
+	}
+}
+
+// notifyDisconnect calls the OnDisconnect handlers of a socket that was
+// connected.
+func (s *Socket) notifyDisconnect() {
+	s.mu.Lock()
+	fns, reason := s.onDisconnect, s.reason
+	s.mu.Unlock()
+	for _, fn := range fns {
+		s.safely(func() { fn(reason) })
 	}
 }
 

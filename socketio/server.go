@@ -74,6 +74,7 @@ type Server struct {
 	engine  engine
 	handler http.Handler
 
+	dynMu      sync.Mutex
 	mu         sync.RWMutex
 	namespaces map[string]*Namespace
 	dynamic    []dynamicNamespace
@@ -156,17 +157,22 @@ func (srv *Server) namespace(name string, h *Handshake) *Namespace {
 		if !d.match(name, h) {
 			continue
 		}
-		srv.mu.Lock()
+		// dynMu makes creation and setup happen once per name, and before
+		// any socket joins, while setup may still call Of.
+		srv.dynMu.Lock()
+		defer srv.dynMu.Unlock()
+		srv.mu.RLock()
 		ns = srv.namespaces[name]
-		if ns == nil {
-			ns = newNamespace(srv, name)
-			// setup runs under the lock so that no socket joins a
-			// namespace whose handlers are not installed yet.
-			if d.setup != nil {
-				d.setup(ns)
-			}
-			srv.namespaces[name] = ns
+		srv.mu.RUnlock()
+		if ns != nil {
+			return ns
 		}
+		ns = newNamespace(srv, name)
+		if d.setup != nil {
+			d.setup(ns)
+		}
+		srv.mu.Lock()
+		srv.namespaces[name] = ns
 		srv.mu.Unlock()
 		return ns
 	}

@@ -56,6 +56,13 @@ type Socket struct {
 	cancel    context.CancelFunc
 	inbox     chan *Packet
 
+	// The handler goroutine runs only while there is work: the connect
+	// sequence, queued events or the disconnect notification, so that an
+	// idle socket costs no goroutine. qmu guards the two fields below.
+	qmu     sync.Mutex
+	running bool
+	pending int
+
 	mu           sync.Mutex
 	id, pid      string
 	state        socketState
@@ -327,7 +334,17 @@ func (s *Socket) onClose(reason DisconnectReason) {
 	for _, ch := range acks {
 		close(ch)
 	}
-	// The run loop sees the cancellation, finishes the running handler and
-	// then notifies OnDisconnect.
+	// The handler goroutine, if running, sees the cancellation, finishes
+	// its handler and notifies OnDisconnect; otherwise one is started for
+	// the notification.
 	s.cancel()
+	if wasConnected {
+		s.qmu.Lock()
+		start := !s.running
+		s.running = true
+		s.qmu.Unlock()
+		if start {
+			go s.notifyDisconnect()
+		}
+	}
 }

@@ -217,3 +217,16 @@ func TestHandlersRunInOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestEmitReservedEvent(t *testing.T) {
+	t.Parallel()
+	errs := make(chan error, 1)
+	_, url := startServer(t, socketio.Options{}, func(srv *socketio.Server) {
+		srv.Of("/").OnConnection(func(s *socketio.Socket) { errs <- s.Emit("disconnect") })
+	})
+	c := dial(t, url, "websocket")
+	mustConnect(t, c, "/", "")
+	if err := waitFor(t, errs); !errors.Is(err, socketio.ErrReservedEvent) {
+		t.Fatalf("got %v, want ErrReservedEvent", err)
+	}
+}
