@@ -82,7 +82,8 @@ func Dialect() store.Dialect {
 			// strftime('%w') is 0 for Sunday; step back to Monday.
 			return "date(" + col + ", '-' || ((CAST(strftime('%w', " + col + ") AS INTEGER) + 6) % 7) || ' days')"
 		},
-		Classify: classify,
+		Classify:        classify,
+		CacheStatements: true,
 	}
 }
 

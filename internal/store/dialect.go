@@ -41,6 +41,8 @@ type Dialect struct {
 	// MigrationLock guards the migration runner against other processes
 	// migrating at the same time; nil when the database needs no guard.
 	MigrationLock func(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// CacheStatements prepares each query once per transaction.
+	CacheStatements bool
 	// ReadTx are the options of read-only transactions (a consistent
 	// snapshot across several queries).
 	ReadTx sql.TxOptions
