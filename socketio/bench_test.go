@@ -3,6 +3,7 @@ package socketio
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -92,5 +93,26 @@ func BenchmarkBroadcast(b *testing.B) {
 				c.closeWith("transport close")
 			}
 		})
+	}
+}
+
+// BenchmarkIdleSocketMemory reports the heap and goroutines that idle
+// connected sockets cost (fake connections included).
+func BenchmarkIdleSocketMemory(b *testing.B) {
+	const n = 10_000
+	for b.Loop() {
+		srv := newServer(Options{})
+		ns := srv.Of("/")
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		conns := connectFake(b, srv, ns, n, "admins")
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heapB/socket")
+		b.ReportMetric(float64(runtime.NumGoroutine()), "goroutines")
+		for _, c := range conns {
+			c.closeWith("transport close")
+		}
 	}
 }
