@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the acceptance tests of the real-time event system (issue 5): builds
+# livedesk, installs the pinned socket.io-client with npm ci when needed and
+# runs node --test. Each test file starts its own `livedesk serve` processes
+# on free ports and temporary databases, and stops them.
+#
+#   test/realtime/run.sh                     # every file
+#   test/realtime/run.sh latency.test.mjs    # one file
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+tmp="$(mktemp -d)"
+node_pid=""
+cleanup() {
+  # The test runner and every server it started share one process group.
+  if [ -n "$node_pid" ]; then kill -KILL -- "-$node_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$tmp/livedesk" ./cmd/livedesk)
+if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+cd "$here"
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then files=(*.test.mjs); fi
+echo "realtime: $("$tmp/livedesk" version 2>/dev/null | head -1), socket.io-client $(node -p "require('./node_modules/socket.io-client/package.json').version")"
+# Files run one at a time (the latency figures are not disturbed); every
+# test has its own timeout and the whole run is bounded.
+LIVEDESK_BIN="$tmp/livedesk" setsid timeout --kill-after=10s 300s \
+  node --test --test-concurrency=1 --test-timeout=120000 "${files[@]}" &
+node_pid=$!
+wait "$node_pid"
