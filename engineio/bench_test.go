@@ -69,7 +69,7 @@ func BenchmarkSendEnqueue(b *testing.B) {
 		if err := c.Send(msg, false); err != nil {
 			b.Fatal(err)
 		}
-		if i%4096 == 4095 {
+		if i%128 == 127 {
 			b.StopTimer()
 			c.mu.Lock()
 			q := c.takeQueueLocked()

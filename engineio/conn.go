@@ -69,7 +69,6 @@ func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
 		id:        id,
 		req:       detachRequest(r),
 		transport: transport,
-		queue:     make([]Packet, 0, 4),
 	}
 	if transport == TransportPolling {
 		c.pollCh = make(chan struct{}, 1)
@@ -316,9 +315,11 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 			c.queue = append(c.queue, Packet{Type: PacketClose})
 		}
 		// A graceful close without a pending GET keeps the session until
-		// the client's next GET collects the close packet.
-		// On shutdown the reference discards the transport instead.
-		linger = graceful && reason != ReasonServerShutdown && !c.pollActive
+		// the client's next GET collects the close packet (on shutdown the
+		// reference discards the transport instead). So does a close
+		// packet racing the client's own GET, which then ends with noop
+		// rather than an unknown sid.
+		linger = (graceful && reason != ReasonServerShutdown || c.noopPending) && !c.pollActive
 		c.kickWaitingPollLocked()
 	case TransportWebSocket:
 		if graceful {

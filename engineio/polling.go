@@ -6,7 +6,12 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 )
+
+// upgradeGrace is how long a GET arriving during an upgrade probe waits for
+// the upgrade packet.
+const upgradeGrace = 50 * time.Millisecond
 
 // payloadBufs recycles the buffers polling responses are encoded into.
 var payloadBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -52,17 +57,33 @@ func (c *Conn) servePoll(w http.ResponseWriter, r *http.Request) {
 		c.srv.refuse(w, r, CodeBadRequest)
 		return
 	}
-	if c.closed && len(c.queue) == 0 {
+	if c.closed && len(c.queue) == 0 && !c.noopPending {
 		c.mu.Unlock()
 		c.srv.refuse(w, r, CodeUnknownSID)
 		return
 	}
 	c.pollActive = true
-	if len(c.queue) == 0 && !c.probed && !c.noopPending {
+	// A GET that starts while an upgrade is being probed gets a short
+	// grace period: if the upgrade completes meanwhile it is refused like
+	// any GET after the upgrade, otherwise it ends with noop.
+	probing := c.probed
+	if len(c.queue) == 0 && !c.noopPending {
 		c.pollWaiting = true
 		c.mu.Unlock()
+		var grace <-chan time.Time
+		if probing {
+			grace = time.After(upgradeGrace)
+		}
 		select {
 		case <-c.pollCh:
+			c.mu.Lock()
+		case <-grace:
+			c.mu.Lock()
+			if c.pollWaiting {
+				c.pollWaiting = false
+			} else {
+				<-c.pollCh // woken concurrently; the token is already there
+			}
 		case <-r.Context().Done():
 			c.mu.Lock()
 			if c.pollWaiting {
@@ -72,11 +93,14 @@ func (c *Conn) servePoll(w http.ResponseWriter, r *http.Request) {
 				c.close(ReasonTransportError, ErrPollAborted, false)
 				return
 			}
-			// Woken concurrently: consume the token and answer anyway.
-			c.mu.Unlock()
-			<-c.pollCh
+			<-c.pollCh // woken concurrently: answer anyway
 		}
-		c.mu.Lock()
+	}
+	if probing && c.transport != TransportPolling {
+		c.pollActive = false
+		c.mu.Unlock()
+		c.srv.refuse(w, r, CodeBadRequest)
+		return
 	}
 	var q []Packet
 	noop := c.noopPending || c.probed || c.transport != TransportPolling

@@ -96,14 +96,15 @@ func TestPollingClosesSession(t *testing.T) {
 		wantStatus int
 		wantReason string
 		wantErr    error
+		wantNoop   bool // the next GET ends with noop
 	}{
-		{"invalid packet", "abc", nil, 400, ReasonParseError, ErrInvalidPacket},
-		{"empty payload", "", nil, 400, ReasonParseError, ErrInvalidPacket},
-		{"invalid base64", "b!!!", nil, 400, ReasonParseError, ErrInvalidPacket},
-		{"binary body", "4x", http.Header{"Content-Type": {"application/octet-stream"}}, 400, ReasonTransportError, ErrInvalidPacket},
-		{"ping from client", "2", nil, 200, ReasonTransportError, ErrHeartbeat},
-		{"close packet", "1", nil, 200, ReasonTransportClose, nil},
-		{"over maxPayload", "4" + strings.Repeat("x", 100), nil, 413, ReasonTransportError, ErrPayloadTooLarge},
+		{"invalid packet", "abc", nil, 400, ReasonParseError, ErrInvalidPacket, false},
+		{"empty payload", "", nil, 400, ReasonParseError, ErrInvalidPacket, false},
+		{"invalid base64", "b!!!", nil, 400, ReasonParseError, ErrInvalidPacket, false},
+		{"binary body", "4x", http.Header{"Content-Type": {"application/octet-stream"}}, 400, ReasonTransportError, ErrInvalidPacket, false},
+		{"ping from client", "2", nil, 200, ReasonTransportError, ErrHeartbeat, false},
+		{"close packet", "1", nil, 200, ReasonTransportClose, nil, true},
+		{"over maxPayload", "4" + strings.Repeat("x", 100), nil, 413, ReasonTransportError, ErrPayloadTooLarge, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,6 +118,11 @@ func TestPollingClosesSession(t *testing.T) {
 			ev := h.nextClose()
 			if ev.reason != tt.wantReason || !errors.Is(ev.err, tt.wantErr) {
 				t.Errorf("OnClose(%q, %v), want (%q, %v)", ev.reason, ev.err, tt.wantReason, tt.wantErr)
+			}
+			if tt.wantNoop {
+				if status, body := h.get(sid); status != 200 || body != "6" {
+					t.Errorf("GET after close = %d %q, want 200 6", status, body)
+				}
 			}
 			if status, _ := h.get(sid); status != 400 {
 				t.Errorf("GET after close = %d, want 400", status)
@@ -236,6 +242,26 @@ func TestPollingClientClose(t *testing.T) {
 	}
 	if ev := h.nextClose(); ev.reason != ReasonTransportClose {
 		t.Errorf("reason = %q, want transport close", ev.reason)
+	}
+}
+
+// TestPollingClientCloseBeforeGET covers the close packet overtaking the
+// client's GET: the GET still ends cleanly with noop.
+func TestPollingClientCloseBeforeGET(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	sid, _ := h.openPolling()
+	if status, body := h.post(sid, "1"); status != 200 || body != "ok" {
+		t.Fatalf("POST = %d %q", status, body)
+	}
+	if status, body := h.get(sid); status != 200 || body != "6" {
+		t.Errorf("GET = %d %q, want 200 6", status, body)
+	}
+	if status, _ := h.get(sid); status != 400 {
+		t.Errorf("second GET = %d, want 400", status)
+	}
+	if status, _ := h.post(sid, "4x"); status != 400 {
+		t.Errorf("POST after close = %d, want 400", status)
 	}
 }
 

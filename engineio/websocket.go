@@ -18,7 +18,7 @@ var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &
 // serveWebSocket accepts a WebSocket: a new session when c is nil, else an
 // upgrade of the polling session c.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
 		// The origin was checked by Options.CheckOrigin already.
 		InsecureSkipVerify: true,
 		CompressionMode:    websocket.CompressionDisabled,
@@ -28,8 +28,11 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn)
 		return
 	}
 	ws.SetReadLimit(s.opts.MaxPayload)
+	// The handler returns and reading goes on in a new goroutine: the
+	// handler's stack, grown by net/http, and the request it pins would
+	// otherwise stay allocated for the life of the connection.
 	if c != nil {
-		c.serveUpgrade(ws)
+		go c.serveUpgrade(ws)
 		return
 	}
 	c, ok := s.newConn(r, TransportWebSocket)
@@ -47,11 +50,10 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn)
 	c.kickLocked() // writes the open packet and what OnConnection queued
 	c.mu.Unlock()
 	c.startHeartbeat()
-	c.readLoop(ws)
+	go c.readLoop(ws)
 }
 
-// readLoop runs on the handler goroutine for as long as ws is the session's
-// transport.
+// readLoop runs for as long as ws is the session's transport.
 func (c *Conn) readLoop(ws *websocket.Conn) {
 	defer c.finish()
 	ctx := context.Background()

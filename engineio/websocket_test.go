@@ -1,8 +1,11 @@
 package engineio
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -265,4 +268,86 @@ func TestWebSocketOriginCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWebSocketEarlyFrame sends a frame in the same packet as the
+// handshake request, before the 101 answer: bytes net/http has buffered
+// must survive the switch to smaller buffers.
+func TestWebSocketEarlyFrame(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(h.http.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(3 * time.Second))
+	payload := []byte("4early")
+	mask := []byte{1, 2, 3, 4}
+	frame := []byte{0x81, 0x80 | byte(len(payload))}
+	frame = append(frame, mask...)
+	for i, b := range payload {
+		frame = append(frame, b^mask[i%4])
+	}
+	req := "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+	if _, err := conn.Write(append([]byte(req), frame...)); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("handshake: %v %v", res, err)
+	}
+	var got []string
+	for len(got) < 2 {
+		hdr := make([]byte, 2)
+		if _, err := io.ReadFull(br, hdr); err != nil {
+			t.Fatal(err)
+		}
+		n := int(hdr[1] & 0x7f)
+		if n == 126 {
+			ext := make([]byte, 2)
+			_, _ = io.ReadFull(br, ext)
+			n = int(ext[0])<<8 | int(ext[1])
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(br, body); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(body))
+	}
+	if !strings.HasPrefix(got[0], "0{") || got[1] != "4early" {
+		t.Errorf("frames = %q, want the open packet then 4early", got)
+	}
+}
+
+// TestUpgradeGETDuringProbe covers a GET sent after the probe: it ends with
+// noop unless the upgrade completes meanwhile, in which case it is refused
+// like any request after the upgrade.
+func TestUpgradeGETDuringProbe(t *testing.T) {
+	t.Parallel()
+	t.Run("no upgrade packet", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{})
+		sid, _ := h.openPolling()
+		upgrade(t, h, sid)
+		if status, body := h.get(sid); status != 200 || body != "6" {
+			t.Errorf("GET = %d %q, want 200 6", status, body)
+		}
+	})
+	t.Run("upgrade packet races the GET", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{})
+		sid, _ := h.openPolling()
+		ws := upgrade(t, h, sid)
+		writeWS(t, ws, websocket.MessageText, "5")
+		if status, _ := h.get(sid); status != 400 {
+			t.Errorf("GET = %d, want 400", status)
+		}
+		writeWS(t, ws, websocket.MessageText, "4hello")
+		if _, got := readWS(t, ws); got != "4hello" {
+			t.Errorf("echo = %q", got)
+		}
+	})
 }

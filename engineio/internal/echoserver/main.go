@@ -34,6 +34,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:3000", "listen address")
 	verbose := fs.Bool("v", false, "log protocol events")
+	pingInterval := fs.Duration("ping-interval", 300*time.Millisecond, "heartbeat interval")
+	pingTimeout := fs.Duration("ping-timeout", 200*time.Millisecond, "heartbeat timeout")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,8 +44,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	eio := engineio.NewServer(engineio.Options{
-		PingInterval: 300 * time.Millisecond,
-		PingTimeout:  200 * time.Millisecond,
+		PingInterval: *pingInterval,
+		PingTimeout:  *pingTimeout,
 		MaxPayload:   1_000_000,
 		CORS:         engineio.CORS{AllowedOrigins: []string{"*"}},
 		Logger:       logger,

@@ -28,7 +28,7 @@ describe("heartbeat", () => {
       const socket = new Socket(wsURL());
       await socket.message(); // handshake
       for (let i = 0; i < 3; i++) {
-        assert.equal(await socket.message(), "2");
+        assert.equal(await socket.message({ keepPings: true }), "2");
         socket.send("3");
       }
       socket.close();

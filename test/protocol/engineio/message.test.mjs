@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Socket, openPolling, pollingURL, post, sleep, wsURL } from "./helpers.mjs";
+import { Socket, openPolling, pollingURL, post, sleep, withoutPings, wsURL } from "./helpers.mjs";
 
 describe("message", () => {
   describe("HTTP long-polling", () => {
@@ -17,7 +17,7 @@ describe("message", () => {
         assert.equal(await push.text(), "ok");
         const poll = await fetch(pollingURL(sid));
         assert.equal(poll.status, 200);
-        assert.equal(await poll.text(), payload);
+        assert.equal(withoutPings(await poll.text()), payload);
       });
     }
 
@@ -40,7 +40,8 @@ describe("message", () => {
         sleep(5).then(() => fetch(pollingURL(sid, "&t=burst"))),
       ]);
       assert.equal(first.status, 200);
-      assert.equal(await first.text(), "1");
+      // "1" (close); a ping may have answered the first GET on a loaded machine
+      assert.ok(["1", "2"].includes(await first.text()));
       assert.ok([400, 500].includes(second.status), `status ${second.status}`);
       const poll = await fetch(pollingURL(sid));
       assert.equal(poll.status, 400);
