@@ -1,6 +1,6 @@
 // Test harness of the browser tests: a real `livedesk serve` on a temporary
 // SQLite database and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -69,6 +69,17 @@ export async function startServer() {
       }
       throw new Error(`livedesk did not become healthy at ${url}:\n${server.log.join('')}`)
     },
+    /** ensureDemoAdmin creates the demo admin with the CLI when --demo did not seed one. */
+    async ensureDemoAdmin() {
+      try {
+        await Api.login(url)
+        return
+      } catch {
+        // fall through
+      }
+      const res = spawnSync(BIN, ['user', 'create', '--email', DEMO.email, '--password', DEMO.password, '--role', 'admin', '--name', 'Demo Admin', '--db', `sqlite:${join(dir, 'x.db')}`], { encoding: 'utf8' })
+      if (res.status !== 0) throw new Error(`could not create the demo admin: ${res.stderr}`)
+    },
     async stop() {
       const proc = server.proc
       if (!proc || proc.exitCode !== null) return
@@ -85,6 +96,7 @@ export async function startServer() {
     },
   }
   await server.start()
+  await server.ensureDemoAdmin()
   return server
 }
 

@@ -45,7 +45,7 @@ const NAV: Array<{ to: string; label: string; adminOnly?: boolean }> = [
   { to: '/', label: 'Dashboard' },
   { to: '/customers', label: 'Customers' },
   { to: '/analytics', label: 'Analytics' },
-  { to: '/users', label: 'Users & vendors', adminOnly: true },
+  { to: '/users', label: 'Users', adminOnly: true },
 ]
 
 function Layout() {

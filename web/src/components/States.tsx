@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { ApiError } from '../lib/api'
+import { humanize } from '../lib/format'
 
 export function Loading({ label = 'Loading…', rows = 3 }: { label?: string; rows?: number }) {
   return (
@@ -41,5 +42,5 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 export function Badge({ value, label }: { value: string; label?: string }) {
-  return <span className={`badge badge-${value}`}>{label ?? value.replace(/_/g, ' ')}</span>
+  return <span className={`badge badge-${value}`}>{label ?? humanize(value)}</span>
 }

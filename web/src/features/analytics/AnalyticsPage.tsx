@@ -128,7 +128,8 @@ export function AnalyticsPage() {
                   { name: 'Delivered', className: 's1' },
                 ]}
                 values={[data.series.map((p) => p.deliveries), data.series.map((p) => p.delivered)]}
-                format={(n) => formatNumber(Math.round(n))}
+                format={formatNumber}
+                integer
               />
             </section>
             <section className="card" aria-labelledby="cust-title">
@@ -141,7 +142,8 @@ export function AnalyticsPage() {
                 labels={labels}
                 series={[{ name: 'New customers', className: 's2' }]}
                 values={[data.series.map((p) => p.newCustomers)]}
-                format={(n) => formatNumber(Math.round(n))}
+                format={formatNumber}
+                integer
               />
             </section>
             <section className="card" aria-labelledby="top-title">

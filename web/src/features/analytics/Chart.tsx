@@ -1,5 +1,8 @@
-// Small hand-written SVG charts: grouped bars and a line. They scale to their
-// container through the viewBox and carry <title>s for hover and screen readers.
+import { useLayoutEffect, useRef, useState } from 'react'
+
+// Small hand-written SVG charts: grouped bars and a line. They are drawn at
+// the container's real width (so text is never stretched) and carry <title>s
+// for hover and screen readers.
 
 export interface Series {
   name: string
@@ -14,32 +17,54 @@ export interface ChartProps {
   format: (n: number) => string
   kind?: 'bar' | 'line'
   label: string
+  /** Counts: ticks are whole numbers. */
+  integer?: boolean
 }
 
-const W = 640
 const H = 220
 const PAD = { top: 12, right: 8, bottom: 26, left: 56 }
 
-/** niceMax rounds a maximum up to 1, 2 or 5 × 10^n so the axis reads well. */
-export function niceMax(max: number): number {
-  if (max <= 0) return 1
-  const pow = 10 ** Math.floor(Math.log10(max))
-  for (const m of [1, 2, 5, 10]) if (max <= m * pow) return m * pow
+/** niceStep rounds a tick step up to 1, 2, 2.5 or 5 × 10^n so the axis reads well. */
+export function niceStep(raw: number): number {
+  if (raw <= 0) return 1
+  const pow = 10 ** Math.floor(Math.log10(raw))
+  for (const m of [1, 2, 2.5, 5, 10]) if (raw <= m * pow) return m * pow
   return 10 * pow
 }
 
-export function Chart({ labels, series, values, format, kind = 'bar', label }: ChartProps) {
-  const max = niceMax(Math.max(0, ...values.flat()))
+const TICKS = 4
+
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLElement>(null)
+  const [width, setWidth] = useState(fallback)
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const measure = () => setWidth(Math.max(240, Math.round(el.getBoundingClientRect().width)))
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const ro = new ResizeObserver(measure)
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
+  return [ref, width] as const
+}
+
+export function Chart({ labels, series, values, format, kind = 'bar', label, integer = false }: ChartProps) {
+  const [ref, W] = useWidth(640)
+  const raw = niceStep(Math.max(0, ...values.flat()) / TICKS)
+  const step0 = integer ? Math.max(1, Math.ceil(raw)) : raw
+  const max = step0 * TICKS
   const innerW = W - PAD.left - PAD.right
   const innerH = H - PAD.top - PAD.bottom
   const n = Math.max(labels.length, 1)
   const step = innerW / n
   const y = (v: number) => PAD.top + innerH - (v / max) * innerH
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * max)
-  const labelEvery = Math.ceil(n / 8)
+  const ticks = Array.from({ length: TICKS + 1 }, (_, i) => i * step0)
+  const labelEvery = Math.ceil(n / Math.max(2, Math.floor(innerW / 70)))
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
+    <figure className="chart" ref={ref}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label}>
         {ticks.map((t) => (
           <g key={t}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />

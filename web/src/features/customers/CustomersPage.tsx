@@ -150,7 +150,7 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
                       <Badge value={c.status} />
                     </td>
                     {isAdmin && <td className="hide-sm">{vendorName.get(c.vendorId) ?? `#${c.vendorId}`}</td>}
-                    <td className={`num ${c.balanceCents > 0 ? 'owed' : ''}`} data-testid="customer-balance">
+                    <td className={`num ${c.balanceCents > 0 ? 'owed' : c.balanceCents < 0 ? 'credit' : ''}`} data-testid="customer-balance">
                       {formatMoney(c.balanceCents)}
                     </td>
                   </tr>

@@ -23,7 +23,8 @@ export const dashboardQueries = {
   presence: () =>
     queryOptions<PresenceUpdated>({
       queryKey: keys.presence(),
-      queryFn: () => Promise.resolve({ admins: [] }),
+      // Refetching (e.g. after a resync) must keep what the socket said.
+      queryFn: ({ client, queryKey }) => client.getQueryData<PresenceUpdated>(queryKey) ?? { admins: [] },
       staleTime: Infinity,
       gcTime: Infinity,
     }),

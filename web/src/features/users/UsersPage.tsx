@@ -127,7 +127,7 @@ export function UsersPage() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Role</th>
+                  <th scope="col" className="hide-sm">Role</th>
                   <th scope="col">Status</th>
                   <th scope="col" className="hide-sm">Last seen</th>
                   <th scope="col" className="num">
@@ -166,7 +166,7 @@ function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
         <div className="cell-main">{u.name}</div>
         <div className="cell-sub">{u.email}</div>
       </td>
-      <td>
+      <td className="hide-sm">
         <Badge value={u.role} />
       </td>
       <td>
