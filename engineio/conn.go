@@ -31,9 +31,9 @@ type Conn struct {
 	id  string
 	req *http.Request
 
-	// deliverMu serializes OnMessage calls across transports.
+	// deliverMu is held while OnMessage or OnClose runs: they never run
+	// concurrently, whichever transport or timer triggers them.
 	deliverMu sync.Mutex
-	onMessage func(data []byte, binary bool)
 
 	// lastRecv is the UnixNano time of the last packet received; any packet
 	// proves the client alive, not only a pong.
@@ -41,7 +41,15 @@ type Conn struct {
 
 	mu        sync.Mutex
 	closed    bool
+	onMessage func(data []byte, binary bool)
 	onClose   func(reason string, err error)
+	// The close outcome, fixed once closed is set.
+	closeReason string
+	closeErr    error
+	notified    bool // OnClose has been claimed
+	// closePending hands the OnClose call to the goroutine delivering a
+	// message when the close happened.
+	closePending bool
 	transport string
 	queue     []Packet
 	spare     []Packet // recycled backing array of a flushed queue
@@ -111,20 +119,49 @@ func (c *Conn) Transport() string {
 }
 
 // OnMessage sets the message handler. Set it inside Options.OnConnection.
-// Calls are sequential, never concurrent, and fn owns data.
+// Calls are sequential, never concurrent with each other or with OnClose,
+// and fn owns data.
 func (c *Conn) OnMessage(fn func(data []byte, binary bool)) {
-	c.deliverMu.Lock()
+	c.mu.Lock()
 	c.onMessage = fn
-	c.deliverMu.Unlock()
+	c.mu.Unlock()
 }
 
 // OnClose sets the close handler, called exactly once with the close
-// reason and, for errors, the cause. If the connection is already closed it
-// is not called.
+// reason and, for errors, the cause; at once if the connection is already
+// closed. It never runs concurrently with OnMessage, and no OnMessage call
+// follows it: a close that happens while a message is being handled (from
+// the handler itself, a timer or another goroutine) is reported when the
+// handler returns.
 func (c *Conn) OnClose(fn func(reason string, err error)) {
 	c.mu.Lock()
 	c.onClose = fn
+	run := c.closed && c.claimCloseLocked()
 	c.mu.Unlock()
+	if run {
+		c.runOnClose()
+	}
+}
+
+// claimCloseLocked decides who calls OnClose: the caller, right away, if no
+// message is being handled (it then holds deliverMu and must call
+// runOnClose), else the goroutine handling it, once done.
+func (c *Conn) claimCloseLocked() bool {
+	if c.onClose == nil || c.notified {
+		return false
+	}
+	if c.deliverMu.TryLock() {
+		c.notified = true
+		return true
+	}
+	c.closePending = true
+	return false
+}
+
+// runOnClose calls OnClose; deliverMu must be held, and is released.
+func (c *Conn) runOnClose() {
+	defer c.deliverMu.Unlock()
+	c.onClose(c.closeReason, c.closeErr)
 }
 
 // Send queues one message packet and returns at once. data is kept, not
@@ -277,13 +314,32 @@ func (c *Conn) onPacket(p Packet) {
 
 func (c *Conn) deliver(data []byte, binary bool) {
 	c.deliverMu.Lock()
-	defer c.deliverMu.Unlock()
+	// Deferred so that a panicking handler (net/http recovers it for
+	// polling) does not leave the connection locked.
+	defer c.afterDeliver()
 	c.mu.Lock()
-	closed := c.closed
+	closed, fn := c.closed, c.onMessage
 	c.mu.Unlock()
-	if !closed && c.onMessage != nil {
-		c.onMessage(data, binary)
+	if !closed && fn != nil {
+		fn(data, binary)
 	}
+}
+
+// afterDeliver releases deliverMu, first calling OnClose if the connection
+// closed while the message was handled.
+func (c *Conn) afterDeliver() {
+	c.mu.Lock()
+	if c.closePending && !c.notified {
+		c.closePending = false
+		c.notified = true
+		c.mu.Unlock()
+		c.runOnClose()
+		return
+	}
+	// Released under c.mu, so that a concurrent close either sees it held
+	// and leaves OnClose pending for us, or takes it itself.
+	c.deliverMu.Unlock()
+	c.mu.Unlock()
 }
 
 // close ends the session once. graceful closes (Close, server shutdown)
@@ -336,7 +392,8 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 			ws = c.ws
 		}
 	}
-	onClose := c.onClose
+	c.closeReason, c.closeErr = reason, err
+	runClose := c.claimCloseLocked()
 	c.mu.Unlock()
 
 	c.srv.count.Add(-1)
@@ -361,8 +418,8 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 		c.finish()
 	}
 	c.srv.log.Debug("engineio: session closed", "sid", c.id, "reason", reason, "err", err)
-	if onClose != nil {
-		onClose(reason, err)
+	if runClose {
+		c.runOnClose()
 	}
 }
 

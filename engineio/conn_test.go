@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -278,5 +279,103 @@ func TestServerCloseContext(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("Close took %v despite its context", d)
+	}
+}
+
+// TestOnCloseAfterOnMessage checks that OnClose never overlaps OnMessage and
+// that no message is delivered after it, whoever closes the connection.
+func TestOnCloseAfterOnMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		close func(c *Conn, inHandler bool)
+	}{
+		{"Close inside the handler", func(c *Conn, inHandler bool) {
+			if inHandler {
+				c.Close()
+			}
+		}},
+		{"Close from another goroutine", func(c *Conn, inHandler bool) {
+			if !inHandler {
+				c.Close()
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var inside, overlap, afterClose atomic.Bool
+			closed := make(chan struct{})
+			entered := make(chan struct{}, 1)
+			var conn *Conn
+			h := newHarness(t, Options{OnConnection: func(c *Conn) {
+				conn = c
+				c.OnMessage(func(data []byte, _ bool) {
+					if isClosed(closed) {
+						afterClose.Store(true)
+					}
+					inside.Store(true)
+					select {
+					case entered <- struct{}{}:
+					default:
+					}
+					tt.close(c, true)
+					time.Sleep(50 * time.Millisecond)
+					inside.Store(false)
+				})
+				c.OnClose(func(string, error) {
+					if inside.Load() {
+						overlap.Store(true)
+					}
+					close(closed)
+				})
+			}})
+			ws := h.dial(h.wsURL(""), nil)
+			readWS(t, ws)
+			writeWS(t, ws, websocket.MessageText, "4first")
+			writeWS(t, ws, websocket.MessageText, "4second")
+			<-entered
+			tt.close(conn, false)
+			select {
+			case <-closed:
+			case <-time.After(3 * time.Second):
+				t.Fatal("OnClose not called")
+			}
+			time.Sleep(100 * time.Millisecond)
+			if overlap.Load() {
+				t.Error("OnClose ran while OnMessage was running")
+			}
+			if afterClose.Load() {
+				t.Error("OnMessage called after OnClose")
+			}
+		})
+	}
+}
+
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+func TestOnCloseSetAfterClose(t *testing.T) {
+	t.Parallel()
+	got := make(chan string, 2)
+	srv := NewServer(Options{OnConnection: func(c *Conn) {
+		c.Close()
+		c.OnClose(func(reason string, _ error) { got <- reason })
+	}})
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/engine.io/?EIO=4&transport=polling", nil))
+	select {
+	case reason := <-got:
+		if reason != ReasonForcedClose {
+			t.Errorf("reason = %q, want forced close", reason)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("OnClose not called")
 	}
 }
