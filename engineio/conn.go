@@ -50,11 +50,11 @@ type Conn struct {
 	// closePending hands the OnClose call to the goroutine delivering a
 	// message when the close happened.
 	closePending bool
-	transport string
-	queue     []Packet
-	spare     []Packet // recycled backing array of a flushed queue
-	timer     *time.Timer
-	awaitPong bool
+	transport    string
+	queue        []Packet
+	spare        []Packet // recycled backing array of a flushed queue
+	timer        *time.Timer
+	awaitPong    bool
 
 	// polling
 	pollCh      chan struct{} // wakes the pending GET; buffered 1
