@@ -84,9 +84,15 @@ func (s *service) FindCustomers(ctx context.Context, f domain.CustomerFilter) ([
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		like := s.db.Dialect().ILike
-		where += ` AND (name ` + like + ` ? ESCAPE '\' OR phone ` + like + ` ? ESCAPE '\')`
 		pat := likePattern(q)
+		cond := `name ` + like + ` ? ESCAPE '\' OR phone ` + like + ` ? ESCAPE '\'`
 		args = append(args, pat, pat)
+		if digits := phoneDigits(q); len(digits) >= 3 && len(digits)*2 >= len(q) {
+			// Mostly digits: also match the phone without its separators.
+			cond += ` OR phone_digits LIKE ?`
+			args = append(args, "%"+digits+"%")
+		}
+		where += ` AND (` + cond + `)`
 	}
 	var list []*domain.Customer
 	var total int
@@ -110,6 +116,17 @@ func (s *service) FindCustomers(ctx context.Context, f domain.CustomerFilter) ([
 		return rows.Err()
 	})
 	return list, total, err
+}
+
+// phoneDigits keeps only the digits of a phone number.
+func phoneDigits(phone string) string {
+	b := make([]byte, 0, len(phone))
+	for i := 0; i < len(phone); i++ {
+		if c := phone[i]; c >= '0' && c <= '9' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 type customerFields struct {
@@ -193,9 +210,9 @@ func (s *service) CreateCustomer(ctx context.Context, in domain.CustomerCreate) 
 		if _, err := checkVendor(ctx, tx, vendorID); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO customers (name, phone, email, address, status, vendor_id, balance_cents, created_on, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
-			c.Name, c.Phone, c.Email, c.Address, c.Status, c.VendorID, s.day(now), micros(now), micros(now)).Scan(&c.ID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO customers (name, phone, phone_digits, email, address, status, vendor_id, balance_cents, created_on, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
+			c.Name, c.Phone, phoneDigits(c.Phone), c.Email, c.Address, c.Status, c.VendorID, s.day(now), micros(now), micros(now)).Scan(&c.ID); err != nil {
 			return fmt.Errorf("failed to insert customer: %w", err)
 		}
 		summary := fmt.Sprintf("Customer %s added by %s", c.Name, a.Name)
@@ -270,8 +287,8 @@ func (s *service) UpdateCustomer(ctx context.Context, id int64, in domain.Custom
 			return nil // nothing changed: no write, no event
 		}
 		c.UpdatedAt = now
-		if _, err := tx.Exec(ctx, `UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, status = ?, vendor_id = ?, updated_at = ? WHERE id = ?`,
-			c.Name, c.Phone, c.Email, c.Address, c.Status, c.VendorID, micros(now), c.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE customers SET name = ?, phone = ?, phone_digits = ?, email = ?, address = ?, status = ?, vendor_id = ?, updated_at = ? WHERE id = ?`,
+			c.Name, c.Phone, phoneDigits(c.Phone), c.Email, c.Address, c.Status, c.VendorID, micros(now), c.ID); err != nil {
 			return fmt.Errorf("failed to update customer: %w", err)
 		}
 		action, change := domain.ActionCustomerUpdated, "updated"

@@ -292,6 +292,8 @@ func TestCustomersListAndSearch(t *testing.T) {
 			{"all", domain.CustomerFilter{}, 5},
 			{"case-insensitive name", domain.CustomerFilter{Search: "rAo"}, 1},
 			{"phone substring", domain.CustomerFilter{Search: "00003"}, 1},
+			{"phone digits without separators", domain.CustomerFilter{Search: "9845000003"}, 1},
+			{"phone with other separators", domain.CustomerFilter{Search: "98450-00003"}, 1},
 			{"percent is literal", domain.CustomerFilter{Search: "100%"}, 1},
 			{"vendor filter", domain.CustomerFilter{VendorID: f.VendorB.ID}, 2},
 			{"status filter", domain.CustomerFilter{Status: domain.CustomerPaused}, 0},
