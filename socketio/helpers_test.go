@@ -11,7 +11,7 @@ import (
 	"github.com/livedesk/livedesk/socketio/internal/siotest"
 )
 
-var transports = []string{"polling", "websocket"}
+var transports = []string{"polling", "websocket", "upgrade"}
 
 const wait = 10 * time.Second
 

@@ -41,6 +41,9 @@ type Client struct {
 	dec    socketio.Decoder
 	sendMu sync.Mutex
 	noPong atomic.Bool
+
+	polling   chan struct{} // closed when the poll loop ends
+	upgrading atomic.Bool
 }
 
 // StopPonging makes the client ignore pings, so that the server times it
@@ -48,7 +51,8 @@ type Client struct {
 func (c *Client) StopPonging() { c.noPong.Store(true) }
 
 // Dial opens a session on url (such as http://127.0.0.1:1234/socket.io/)
-// with transport "polling" or "websocket".
+// with transport "polling", "websocket" or "upgrade" (polling, then
+// upgraded to WebSocket before Dial returns).
 func Dial(ctx context.Context, url, transport string) (*Client, error) {
 	sep := "?"
 	if strings.Contains(url, "?") {
@@ -72,8 +76,8 @@ func Dial(ctx context.Context, url, transport string) (*Client, error) {
 			return nil, err
 		}
 		go c.readWS()
-	case "polling":
-		body, err := c.get(ctx, url+"?EIO=4&transport=polling")
+	case "polling", "upgrade":
+		body, err := c.get(ctx, url+sep+"EIO=4&transport=polling")
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +87,13 @@ func Dial(ctx context.Context, url, transport string) (*Client, error) {
 		if err := c.parseOpen(body[1:]); err != nil {
 			return nil, err
 		}
+		c.polling = make(chan struct{})
 		go c.poll()
+		if transport == "upgrade" {
+			if err := c.upgrade(ctx); err != nil {
+				return nil, err
+			}
+		}
 	default:
 		return nil, fmt.Errorf("unknown transport %q", transport)
 	}
@@ -120,11 +130,45 @@ func (c *Client) get(ctx context.Context, url string) ([]byte, error) {
 
 func (c *Client) pollURL() string { return c.base + c.sep + "EIO=4&transport=polling&sid=" + c.SID }
 
+// upgrade moves the session from polling to WebSocket: probe, wait for
+// the pending poll to end, then complete the upgrade.
+func (c *Client) upgrade(ctx context.Context) error {
+	wsURL := "ws" + strings.TrimPrefix(c.base, "http") + c.sep + "EIO=4&transport=websocket&sid=" + c.SID
+	ws, _, err := websocket.Dial(ctx, wsURL, nil)
+	if err != nil {
+		return fmt.Errorf("failed to dial the upgrade: %w", err)
+	}
+	ws.SetReadLimit(1 << 24)
+	if err := ws.Write(ctx, websocket.MessageText, []byte("2probe")); err != nil {
+		return err
+	}
+	if _, msg, err := ws.Read(ctx); err != nil || string(msg) != "3probe" {
+		return fmt.Errorf("probe answered %q, %v", msg, err)
+	}
+	c.upgrading.Store(true)
+	select {
+	case <-c.polling: // the server answered the pending poll with a noop
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	c.sendMu.Lock()
+	c.ws = ws
+	err = ws.Write(ctx, websocket.MessageText, []byte("5"))
+	c.sendMu.Unlock()
+	if err != nil {
+		return err
+	}
+	c.Transport = "websocket"
+	go c.readWS()
+	return nil
+}
+
 func (c *Client) poll() {
-	defer c.shut()
+	defer close(c.polling)
 	for {
 		body, err := c.get(context.Background(), c.pollURL())
 		if err != nil {
+			c.shut()
 			return
 		}
 		for _, pkt := range bytes.Split(body, []byte{0x1e}) {
@@ -140,8 +184,12 @@ func (c *Client) poll() {
 				continue
 			}
 			if !c.handleEngine(pkt) {
+				c.shut()
 				return
 			}
+		}
+		if c.upgrading.Load() {
+			return
 		}
 	}
 }
