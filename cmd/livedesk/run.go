@@ -15,7 +15,7 @@ Usage:
   livedesk migrate [--db ...]                                                  apply database migrations
   livedesk user create --email E --password P --role admin|vendor [--name N] [--db ...]
                                                                                add a user
-  livedesk seed    [--db ...]                                                  fill an empty database with demo data
+  livedesk seed    [--db ...] [--customers 200] [--days 60]                    fill an empty database with demo data
   livedesk version                                                             print the version
   livedesk help                                                                show this help
 
