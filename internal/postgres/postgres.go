@@ -21,11 +21,10 @@ import (
 // migrations and returns the store. Parameters unknown to pgx in the URL,
 // such as search_path, are sent to the server as run-time settings.
 func Open(ctx context.Context, url string) (*store.DB, error) {
-	cfg, err := pgconn.ParseConfig(url)
-	if err != nil {
+	// Parsed here for a clear error; sql.Open would only fail on first use.
+	if _, err := pgconn.ParseConfig(url); err != nil {
 		return nil, fmt.Errorf("failed to parse postgres url: %w", err)
 	}
-	_ = cfg // validated here for a clearer error than sql.Open's lazy one
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open postgres: %w", err)

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/service"
@@ -312,4 +313,21 @@ func TestCustomersListAndSearch(t *testing.T) {
 			t.Fatalf("page 2 = %d items (first %q), total %d", len(page), page[0].Name, total)
 		}
 	})
+}
+
+// TestUnknownEmailTakesAsLong checks that a login for an unknown email still
+// runs a bcrypt comparison (at the default cost), like a known one does.
+func TestUnknownEmailTakesAsLong(t *testing.T) {
+	t.Parallel()
+	svc := storetest.Services(t, "sqlite", service.Options{PasswordCost: 10})
+	storetest.NewFixture(t, svc)
+	measure := func(email string) time.Duration {
+		start := time.Now()
+		_, _ = svc.Users.Authenticate(context.Background(), email, "wrong password")
+		return time.Since(start)
+	}
+	known, unknown := measure("a@example.com"), measure("nobody@example.com")
+	if unknown < known/3 {
+		t.Fatalf("unknown email answered in %v, known in %v: the difference reveals which accounts exist", unknown, known)
+	}
 }
