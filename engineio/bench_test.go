@@ -1,9 +1,12 @@
 package engineio
 
 import (
+	"bytes"
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -170,3 +173,56 @@ type discardWriter struct{ h http.Header }
 func (d discardWriter) Header() http.Header         { return d.h }
 func (d discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (d discardWriter) WriteHeader(int)             {}
+
+// BenchmarkIdleWebSocket measures the memory of an idle WebSocket session:
+// each op opens one and keeps it. The clients are bare TCP connections, so
+// almost all of the reported bytes/conn (heap and goroutine stacks, after
+// GC) are the server's. Run with e.g. -benchtime=5000x.
+func BenchmarkIdleWebSocket(b *testing.B) {
+	srv := NewServer(Options{PingInterval: time.Hour})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close(context.Background())
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	req := []byte("GET /?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+	before := memInUse()
+	conns := make([]net.Conn, 0, b.N)
+	buf := make([]byte, 512)
+	for b.Loop() {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		conns = append(conns, conn)
+		if _, err := conn.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		// The 101 answer and the open packet: wait for the open packet's
+		// closing brace.
+		var got []byte
+		for !bytes.HasSuffix(got, []byte("}")) {
+			n, err := conn.Read(buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got = append(got, buf[:n]...)
+		}
+	}
+	for srv.Count() < len(conns) {
+		time.Sleep(time.Millisecond)
+	}
+	after := memInUse()
+	b.ReportMetric(float64(after-before)/float64(len(conns)), "bytes/conn")
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+func memInUse() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse + m.StackInuse)
+}
