@@ -87,7 +87,7 @@ func (h *Hub) registerCommands(s *socketio.Socket, d *socketData, exp *expiry) {
 		if err := decodeArg(args, &in); err != nil {
 			return nil, err
 		}
-		claims, err := h.deps.Tokens.Verify(in.Token)
+		claims, err := h.verify(in.Token)
 		if err != nil {
 			return nil, err
 		}

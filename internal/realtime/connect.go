@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/socketio"
 )
@@ -37,14 +38,12 @@ func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) error {
 	if h.shuttingDown.Load() {
 		return connectError(CodeServerShuttingDown, "the server is restarting")
 	}
-	var a struct {
-		Token string `json:"token"`
-	}
-	if err := s.Handshake().DecodeAuth(&a); err != nil || a.Token == "" {
+	token, err := tokenOf(s.Handshake().Auth)
+	if err != nil {
 		h.counters.refused.Add(1)
-		return connectError(CodeAuthRequired, "authentication required: connect with auth: {token}")
+		return connectError(domain.ErrorCode(err), domain.ErrorMessage(err))
 	}
-	claims, err := h.deps.Tokens.Verify(a.Token)
+	claims, err := h.verify(token)
 	if err != nil {
 		h.counters.refused.Add(1)
 		code := domain.ErrorCode(err)
@@ -75,6 +74,42 @@ func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) error {
 	context.AfterFunc(s.Context(), func() { h.ips.release(addr) })
 	s.Join(audienceRooms(&data)...)
 	return nil
+}
+
+// tokenOf extracts the access token from the handshake's auth object: none
+// (or an empty one) is AUTH_REQUIRED, anything but a string TOKEN_INVALID.
+func tokenOf(auth json.RawMessage) (string, error) {
+	var a struct {
+		Token json.RawMessage `json:"token"`
+	}
+	required := &domain.Error{Code: CodeAuthRequired, Message: "authentication required: connect with auth: {token}"}
+	if json.Unmarshal(auth, &a) != nil || len(a.Token) == 0 || string(a.Token) == "null" {
+		return "", required
+	}
+	var token string
+	if json.Unmarshal(a.Token, &token) != nil {
+		return "", &domain.Error{Code: CodeTokenInvalid, Message: "the token must be a string"}
+	}
+	if token == "" {
+		return "", required
+	}
+	return token, nil
+}
+
+// verify checks a token for the socket layer. The verifier tolerates some
+// clock skew past a token's expiry; a socket does not, because its expiry
+// timer disconnects it at that very instant: a handshake or an auth:refresh
+// with a token in the skew window would connect (and replay to) a client
+// only to drop it at once, over and over for the length of the leeway.
+func (h *Hub) verify(token string) (*auth.Claims, error) {
+	claims, err := h.deps.Tokens.Verify(token)
+	if err != nil {
+		return nil, err
+	}
+	if !claims.ExpiresAt.After(h.opts.Now()) {
+		return nil, &domain.Error{Code: CodeTokenExpired, Message: "token expired; refresh it or log in again"}
+	}
+	return claims, nil
 }
 
 func audienceRooms(d *socketData) []string {
