@@ -6,6 +6,7 @@
 #
 #   test/realtime/run.sh                     # every file
 #   test/realtime/run.sh latency.test.mjs    # one file
+#   test/realtime/run.sh --test-name-pattern=expir auth.test.mjs
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -24,12 +25,13 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.jso
 fi
 
 cd "$here"
-files=("$@")
-if [ ${#files[@]} -eq 0 ]; then files=(*.test.mjs); fi
+# Arguments go to node --test; without a test file among them, every file runs.
+args=("$@")
+case " $* " in *.mjs\ *) ;; *) args+=(*.test.mjs) ;; esac
 echo "realtime: $("$tmp/livedesk" version 2>/dev/null | head -1), socket.io-client $(node -p "require('./node_modules/socket.io-client/package.json').version")"
 # Files run one at a time (the latency figures are not disturbed); every
 # test has its own timeout and the whole run is bounded.
 LIVEDESK_BIN="$tmp/livedesk" setsid timeout --kill-after=10s 300s \
-  node --test --test-concurrency=1 --test-timeout=120000 "${files[@]}" &
+  node --test --test-concurrency=1 --test-timeout=120000 "${args[@]}" &
 node_pid=$!
 wait "$node_pid"
