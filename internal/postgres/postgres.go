@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	neturl "net/url"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,10 +19,19 @@ import (
 	"github.com/livedesk/livedesk/internal/store"
 )
 
+// DefaultMaxConns is the connection pool size of one instance unless the
+// URL sets pool_max_conns.
+const DefaultMaxConns = 20
+
 // Open connects to the database at url (postgres://...), applies the
 // migrations and returns the store. Parameters unknown to pgx in the URL,
-// such as search_path, are sent to the server as run-time settings.
+// such as search_path, are sent to the server as run-time settings, except
+// pool_max_conns (as in pgxpool), which sizes the connection pool.
 func Open(ctx context.Context, url string) (*store.DB, error) {
+	url, maxConns, err := poolSize(url)
+	if err != nil {
+		return nil, err
+	}
 	// Parsed here for a clear error; sql.Open would only fail on first use.
 	if _, err := pgconn.ParseConfig(url); err != nil {
 		return nil, fmt.Errorf("failed to parse postgres url: %w", err)
@@ -29,8 +40,8 @@ func Open(ctx context.Context, url string) (*store.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to open postgres: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -42,6 +53,26 @@ func Open(ctx context.Context, url string) (*store.DB, error) {
 		return nil, fmt.Errorf("failed to migrate postgres: %w", err)
 	}
 	return s, nil
+}
+
+// poolSize takes pool_max_conns out of a URL.
+func poolSize(raw string) (string, int, error) {
+	u, err := neturl.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return raw, DefaultMaxConns, nil // a keyword/value DSN: left to pgconn
+	}
+	q := u.Query()
+	v := q.Get("pool_max_conns")
+	if v == "" {
+		return raw, DefaultMaxConns, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("postgres url: pool_max_conns must be a positive number, not %q", v)
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }
 
 // Dialect returns the PostgreSQL dialect of the store.

@@ -75,3 +75,20 @@ func TestConcurrentMigrations(t *testing.T) {
 		t.Fatalf("schema_migrations has %d rows, want %d", applied, len(ms))
 	}
 }
+
+func TestPoolMaxConns(t *testing.T) {
+	t.Parallel()
+	db, err := postgres.Open(context.Background(), storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// pool_max_conns was taken out of the URL: the server would refuse it
+	// as a run-time parameter.
+	if err := db.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.Open(context.Background(), "postgres://postgres@127.0.0.1:5432/test?pool_max_conns=zero"); err == nil {
+		t.Fatal("a bad pool_max_conns was accepted")
+	}
+}

@@ -114,6 +114,11 @@ func PostgresURL(t testing.TB) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// Tests of many packages run at once against one server: keep each
+	// test's pool small so that together they stay under max_connections.
+	if q.Get("pool_max_conns") == "" {
+		q.Set("pool_max_conns", "8")
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
