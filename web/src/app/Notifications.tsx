@@ -1,4 +1,5 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { customerQueries } from '../features/customers/queries'
 import { keys } from '../lib/queryKeys'
 import { formatMoney, humanize } from '../lib/format'
 import { useSocketEvent } from '../lib/realtime'
@@ -19,15 +20,23 @@ export function customerName(qc: QueryClient, id: number): string | null {
 /** Notifications turns live payments and finished deliveries into toasts. */
 export function Notifications() {
   const qc = useQueryClient()
-  const { toasts } = useServices()
+  const { toasts, api } = useServices()
   useSocketEvent('payment:added', (p, meta) => {
     if (meta.replayed) return
-    const name = customerName(qc, p.customer.id) ?? `Customer #${p.customer.id}`
-    toasts.push({
+    const known = customerName(qc, p.customer.id)
+    const body = (name: string) => `${name} · ${humanize(p.payment.method)} · balance ${formatMoney(p.customer.balanceCents)}`
+    const id = toasts.push({
       kind: 'payment',
       title: `${formatMoney(p.payment.amountCents)} received`,
-      body: `${name} · ${humanize(p.payment.method)} · balance ${formatMoney(p.customer.balanceCents)}`,
+      body: body(known ?? `Customer #${p.customer.id}`),
     })
+    if (!known) {
+      // Show the toast now; name the customer as soon as it is loaded.
+      void qc
+        .ensureQueryData(customerQueries.detail(api, p.customer.id))
+        .then((c) => toasts.update(id, { body: body(c.name) }))
+        .catch(() => undefined)
+    }
   })
   useSocketEvent('delivery:updated', (p, meta) => {
     const s = p.delivery.status

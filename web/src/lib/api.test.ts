@@ -37,6 +37,22 @@ describe('createApi', () => {
     expect(onServerError).toHaveBeenCalledOnce()
   })
 
+  it('renews an expired token once and retries the request', async () => {
+    let token = 'old'
+    const fetch = vi.fn(async (_url: string, init?: RequestInit) => {
+      const auth = (init?.headers as Record<string, string>).Authorization
+      return auth === 'Bearer new'
+        ? new Response(JSON.stringify({ ok: 1 }), { status: 200 })
+        : new Response(JSON.stringify({ error: { code: 'TOKEN_EXPIRED', message: 'expired' } }), { status: 401 })
+    })
+    const onUnauthorized = vi.fn()
+    const refresh = vi.fn(async () => (token = 'new'))
+    const api = createApi({ getToken: () => token, onUnauthorized, onServerError: vi.fn(), refresh, fetch: fetch as unknown as typeof globalThis.fetch })
+    expect(await api.get('/api/stats')).toEqual({ ok: 1 })
+    expect(refresh).toHaveBeenCalledOnce()
+    expect(onUnauthorized).not.toHaveBeenCalled()
+  })
+
   it('does not log out on a failed login (no token yet)', async () => {
     const onUnauthorized = vi.fn()
     const api = createApi({ getToken: () => null, onUnauthorized, onServerError: vi.fn(), fetch: respond(401, { error: { code: 'UNAUTHORIZED', message: 'bad' } }) })

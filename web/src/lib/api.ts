@@ -27,6 +27,11 @@ export interface ApiDeps {
   getToken(): string | null
   /** A request with a token was refused (401): the session is over. */
   onUnauthorized(): void
+  /**
+   * Renews an expired access token; a request refused with TOKEN_EXPIRED is
+   * retried once with the new token before the session is given up.
+   */
+  refresh?(): Promise<string>
   /** The server failed (5xx) or could not be reached. */
   onServerError(err: ApiError): void
   fetch?: typeof fetch
@@ -54,7 +59,7 @@ export function createApi(deps: ApiDeps): ApiClient {
   const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
   const base = deps.baseUrl ?? ''
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
     const token = deps.getToken()
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -87,6 +92,17 @@ export function createApi(deps: ApiDeps): ApiClient {
       message: errBody?.message ?? (res.statusText || `Request failed (${res.status})`),
       field: errBody?.field,
     })
+    if (res.status === 401 && token && err.code === 'TOKEN_EXPIRED' && deps.refresh && !retried && !path.startsWith('/api/auth/')) {
+      let renewed = false
+      try {
+        await deps.refresh()
+        renewed = true
+      } catch {
+        // The refresh failed (and a 401 there has already ended the session).
+      }
+      if (renewed) return request<T>(method, path, body, true)
+      throw err
+    }
     if (res.status === 401 && token) deps.onUnauthorized()
     else if (res.status >= 500) deps.onServerError(err)
     throw err

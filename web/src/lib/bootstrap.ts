@@ -32,6 +32,7 @@ export function createServices(qc: QueryClient): Services {
   const api = createApi({
     getToken: () => session.token(),
     onUnauthorized: () => services.logout('Your session has ended. Please sign in again.'),
+    refresh: () => services.refresh(),
     onServerError: (err) => {
       // One toast per burst: a dead server fails every query at once.
       if (Date.now() - lastErrorToast < 10_000) return

@@ -30,6 +30,13 @@ export class ToastStore {
     return id
   }
 
+  /** update changes a toast still on screen (e.g. once a name has loaded). */
+  update(id: number, patch: Partial<Omit<Toast, 'id'>>): void {
+    if (!this.toasts.some((t) => t.id === id)) return
+    this.toasts = this.toasts.map((t) => (t.id === id ? { ...t, ...patch } : t))
+    this.emit()
+  }
+
   dismiss(id: number): void {
     const before = this.toasts.length
     this.toasts = this.toasts.filter((t) => t.id !== id)

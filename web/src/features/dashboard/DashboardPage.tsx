@@ -1,6 +1,7 @@
 import { Freshness } from '../../components/Freshness'
 import { Empty, ErrorState, Loading } from '../../components/States'
 import { formatMoney, formatNumber, formatTime } from '../../lib/format'
+import { useSocketHealth } from '../../lib/realtime'
 import { useSession } from '../../lib/services'
 import type { ActivityEntry, Stats } from '../../lib/types'
 import { usePresence, useRealtimeActivity, useRealtimeStats } from './hooks'
@@ -148,7 +149,9 @@ function DeliveriesToday({ s }: { s: Stats | undefined }) {
 
 function OnlineAdmins({ meId }: { meId: number | undefined }) {
   const presence = usePresence()
-  const admins = presence.data?.admins ?? []
+  const { state } = useSocketHealth()
+  const live = state.kind === 'live'
+  const admins = live ? (presence.data?.admins ?? []) : []
   return (
     <section className="card" aria-labelledby="online-title">
       <div className="card-head">
@@ -156,7 +159,7 @@ function OnlineAdmins({ meId }: { meId: number | undefined }) {
         <span className="muted small">{admins.length} admin{admins.length === 1 ? '' : 's'}</span>
       </div>
       {admins.length === 0 ? (
-        <p className="muted small">Presence appears once the live connection is up.</p>
+        <p className="muted small">{live ? 'Nobody else is online.' : 'Who is online shows again once the live connection is back.'}</p>
       ) : (
         <ul className="people" data-testid="presence">
           {admins.map((a) => (

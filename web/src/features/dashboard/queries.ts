@@ -23,8 +23,9 @@ export const dashboardQueries = {
   presence: () =>
     queryOptions<PresenceUpdated>({
       queryKey: keys.presence(),
-      // Refetching (e.g. after a resync) must keep what the socket said.
       queryFn: ({ client, queryKey }) => client.getQueryData<PresenceUpdated>(queryKey) ?? { admins: [] },
+      // Never fetched: a refetch (after a resync) could race the socket's push.
+      enabled: false,
       staleTime: Infinity,
       gcTime: Infinity,
     }),
