@@ -30,12 +30,7 @@ func (s *server) authed(next http.Handler) http.Handler {
 			s.error(w, r, &domain.Error{Code: auth.CodeTokenInvalid, Message: "the Authorization header must be \"Bearer <token>\""})
 			return
 		}
-		claims, err := s.Tokens.Verify(bearer(r))
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		u, err := s.currentUser(r, claims)
+		u, err := s.Tokens.Authenticate(r.Context(), s.Users, bearer(r))
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -52,17 +47,7 @@ func (s *server) authed(next http.Handler) http.Handler {
 // currentUser re-reads the token's user and refuses one that is gone or
 // suspended.
 func (s *server) currentUser(r *http.Request, c *auth.Claims) (*domain.User, error) {
-	ctx := domain.WithActor(r.Context(), c.Actor())
-	u, err := s.Users.FindUserByID(ctx, c.UserID)
-	switch {
-	case domain.ErrorCode(err) == domain.CodeNotFound:
-		return nil, &domain.Error{Code: auth.CodeTokenInvalid, Message: "the token's user no longer exists"}
-	case err != nil:
-		return nil, err
-	case u.Status != domain.UserActive:
-		return nil, &domain.Error{Code: domain.CodeUnauthorized, Message: "this account is suspended"}
-	}
-	return u, nil
+	return auth.CurrentUser(r.Context(), s.Users, c)
 }
 
 // lastSeenEvery is how stale a user's last-seen time may get before a
