@@ -1,0 +1,44 @@
+package engineio
+
+import "time"
+
+// startHeartbeat arms the ping timer; the first ping goes out after
+// PingInterval.
+func (c *Conn) startHeartbeat() {
+	c.mu.Lock()
+	if !c.closed && c.timer == nil {
+		c.timer = time.AfterFunc(c.srv.opts.PingInterval, c.onTimer)
+	}
+	c.mu.Unlock()
+}
+
+// onTimer alternates between sending a ping and checking for the pong, with
+// one timer per connection rather than a goroutine.
+func (c *Conn) onTimer() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	timeout := c.srv.opts.PingTimeout
+	if !c.awaitPong {
+		c.awaitPong = true
+		c.timer.Reset(timeout)
+		if len(c.queue) >= c.srv.opts.SendQueue {
+			c.mu.Unlock()
+			c.close(ReasonTransportError, ErrQueueFull, false)
+			return
+		}
+		c.queue = append(c.queue, Packet{Type: PacketPing})
+		c.kickLocked()
+		c.mu.Unlock()
+		return
+	}
+	if since := time.Duration(time.Now().UnixNano() - c.lastRecv.Load()); since < timeout {
+		c.timer.Reset(timeout - since)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	c.close(ReasonPingTimeout, nil, false)
+}
