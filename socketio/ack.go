@@ -48,7 +48,7 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Ar
 	s.acks[id] = ch
 	s.mu.Unlock()
 	p.ID, p.HasID = id, true
-	s.client.sendPacket(p)
+	s.send(p.Encode())
 
 	select {
 	case a, ok := <-ch:
@@ -144,7 +144,7 @@ func (s *Socket) ackFunc(id uint64) AckFunc {
 		if !s.Connected() {
 			return ErrDisconnected
 		}
-		s.client.sendPacket(p)
+		s.send(p.Encode())
 		return nil
 	}
 }

@@ -21,6 +21,7 @@ type fakeConn struct {
 	closed    atomic.Bool
 	closeOnce sync.Once
 	record    chan []byte // receives text frames when not nil
+	overflow  int64       // when > 0, the number of the frame on which Send overflows
 }
 
 func newFakeConn() *fakeConn {
@@ -37,7 +38,12 @@ func (c *fakeConn) Send(data []byte, binary bool) error {
 	if c.closed.Load() {
 		return engineio.ErrClosed
 	}
-	c.frames.Add(1)
+	if n := c.frames.Add(1); c.overflow > 0 && n >= c.overflow {
+		// Like engineio: a full queue closes the connection, and runs
+		// OnClose, on the sender's goroutine.
+		c.closeWith("transport error")
+		return engineio.ErrClosed
+	}
 	c.bytes.Add(int64(len(data)))
 	if c.record != nil && !binary {
 		c.record <- data

@@ -90,3 +90,49 @@ func TestMemorySessionStoreExpiry(t *testing.T) {
 		t.Fatalf("%d sessions kept, expired ones were not swept", st.Len())
 	}
 }
+
+// TestOverflowWhileSending makes the connection overflow, and close itself
+// on the sending goroutine, while the socket sends its CONNECT answer or
+// flushes the live events held back during a replay: nothing may deadlock
+// and the socket leaves with "transport error".
+func TestOverflowWhileSending(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		overflow int64
+	}{
+		{"on the CONNECT answer", 1},
+		{"during the flush after a replay", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := NewMemorySessionStore(time.Minute)
+			srv := newServer(Options{Recovery: &RecoveryOptions{Store: store}})
+			ns := srv.Of("/")
+			ns.OnRecover(func(ctx context.Context, s *Socket, _ string) error {
+				for i := 0; i < 20; i++ {
+					_ = ns.WithOffset(fmt.Sprint(100+i)).Emit(ctx, "live", i)
+				}
+				return nil
+			})
+			gone := make(chan DisconnectReason, 2)
+			ns.OnConnection(func(s *Socket) {
+				s.OnDisconnect(func(r DisconnectReason) { gone <- r })
+			})
+			_ = store.SaveSession(context.Background(), Session{PID: "p1", SID: "s1", Namespace: "/", DisconnectedAt: time.Now()})
+			c := newFakeConn()
+			c.overflow = tt.overflow
+			srv.accept(c)
+			c.onMessage([]byte(`0{"pid":"p1","offset":"1"}`), false)
+			select {
+			case r := <-gone:
+				if r != ReasonTransportError {
+					t.Fatalf("reason %q, want %q", r, ReasonTransportError)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no disconnect: deadlock?")
+			}
+		})
+	}
+}

@@ -268,6 +268,10 @@ func (s *Socket) safely(fn func()) {
 // packet; it reports false when the socket closed meanwhile.
 func (s *Socket) connect(recovered bool) bool {
 	ns := s.ns
+	// sendMu is taken before the socket becomes reachable, so that the
+	// CONNECT answer goes out before any broadcast.
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
 	s.mu.Lock()
 	if s.state != stateConnecting {
 		s.mu.Unlock()
@@ -291,9 +295,7 @@ func (s *Socket) connect(recovered bool) bool {
 		SID string `json:"sid"`
 		PID string `json:"pid,omitempty"`
 	}{s.id, s.pid})
-	// The answer goes out under s.mu so that no broadcast reaches the
-	// client before it.
-	s.client.sendPacket(&Packet{Type: PacketConnect, Namespace: ns.name, Data: answer})
 	s.mu.Unlock()
+	s.client.sendPacket(&Packet{Type: PacketConnect, Namespace: ns.name, Data: answer})
 	return true
 }

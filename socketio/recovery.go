@@ -82,17 +82,21 @@ func (r *recoveryState) buffer(frames [][]byte, offset string) {
 }
 
 // finishRecovery sends the live events that arrived during the replay and
-// were not replayed, then lets live events through. It sends while holding
-// s.mu (sends never block) so that no new live event overtakes them.
+// were not replayed, then lets live events through. sendMu is held from
+// before live events are let through until the held-back ones are sent, so
+// that no new live event overtakes them.
 func (s *Socket) finishRecovery() {
 	cmp := s.ns.srv.compareOffsets
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	r := s.recovery
 	if r == nil || s.state != stateConnected {
+		s.mu.Unlock()
 		return
 	}
 	s.recovery = nil
+	var send [][][]byte
 	for _, q := range r.queued {
 		if q.offset != "" && r.last != "" && cmp(q.offset, r.last) <= 0 {
 			continue
@@ -100,7 +104,11 @@ func (s *Socket) finishRecovery() {
 		if q.offset != "" {
 			s.lastOffset = q.offset
 		}
-		s.client.send(q.frames)
+		send = append(send, q.frames)
+	}
+	s.mu.Unlock()
+	for _, frames := range send {
+		s.client.send(frames)
 	}
 }
 

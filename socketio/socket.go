@@ -63,6 +63,13 @@ type Socket struct {
 	running bool
 	pending int
 
+	// sendMu orders the socket's outgoing packets where it matters: the
+	// CONNECT answer before any event, and the events held back during a
+	// replay before later live ones. It is never held with mu, because a
+	// send may close the connection (full queue) and run onClose, which
+	// takes mu, on the same goroutine.
+	sendMu sync.Mutex
+
 	mu           sync.Mutex
 	id, pid      string
 	state        socketState
@@ -255,8 +262,15 @@ func (s *Socket) EmitWithOffset(offset, event string, args ...any) error {
 		}
 	}
 	s.mu.Unlock()
-	s.client.sendPacket(p)
+	s.send(p.Encode())
 	return nil
+}
+
+// send writes the frames of one packet of this socket.
+func (s *Socket) send(frames [][]byte) {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	s.client.send(frames)
 }
 
 // deliver sends broadcast frames, encoded once for every recipient. While
@@ -278,7 +292,7 @@ func (s *Socket) deliver(frames [][]byte, flags BroadcastFlags) {
 		s.lastOffset = flags.Offset
 	}
 	s.mu.Unlock()
-	s.client.send(frames)
+	s.send(frames)
 }
 
 // Disconnect makes the socket leave its namespace with the reason "server
@@ -294,7 +308,7 @@ func (s *Socket) Disconnect(close bool) {
 	connected := s.state == stateConnected
 	s.mu.Unlock()
 	if connected {
-		s.client.sendPacket(&Packet{Type: PacketDisconnect, Namespace: s.ns.name})
+		s.send((&Packet{Type: PacketDisconnect, Namespace: s.ns.name}).Encode())
 	}
 	s.onClose(ReasonServerNamespaceDisconnect)
 }
