@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// appConfig sizes the application scenario against livedesk serve.
+type appConfig struct {
+	WSURL      string
+	Email      string
+	Password   string
+	N          int
+	Conc       int
+	PerProcess int
+	Customers  int
+	Rate       float64 // payments/s
+	Dur        time.Duration
+}
+
+// appResult is what the application scenario measured.
+type appResult struct {
+	Clients          int                `json:"clients"`
+	Payments         int                `json:"payments"`
+	Rate             float64            `json:"rate"`
+	ConnectRate      float64            `json:"connectRate"`
+	CompletionP50Ms  float64            `json:"completionP50Ms"` // POST -> payment:added at every client
+	CompletionP99Ms  float64            `json:"completionP99Ms"`
+	MsgP50Ms         float64            `json:"msgP50Ms"`
+	MsgP99Ms         float64            `json:"msgP99Ms"`
+	PostP50Ms        float64            `json:"postP50Ms"` // POST /api/payments response time
+	PostP99Ms        float64            `json:"postP99Ms"`
+	ReadP50Ms        float64            `json:"readP50Ms"` // GET /api/stats meanwhile
+	ReadP99Ms        float64            `json:"readP99Ms"`
+	Lost             int64              `json:"lost"`
+	Dups             int64              `json:"dups"`
+	Disconnects      int64              `json:"disconnects"`
+	ServerCPUPct     float64            `json:"serverCpuPct"`
+	LoadgenCPUPct    float64            `json:"loadgenCpuPct"`
+	ServerRSSBytes   int64              `json:"serverRssBytes"`
+	Metrics          map[string]float64 `json:"metrics"`
+	PostErrors       int                `json:"postErrors"`
+	FirstPostErr     string             `json:"firstPostErr,omitempty"`
+	ConnectHandshake float64            `json:"handshakeP99Ms"`
+}
+
+// api is a small client of the Livedesk REST API.
+type api struct {
+	base  string
+	hc    *http.Client
+	token string
+}
+
+func (a *api) do(ctx context.Context, method, path string, body any, hdr map[string]string, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := a.hc.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("failed to %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return resp.StatusCode, fmt.Errorf("%s %s answered %d: %.200s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("failed to decode %s %s: %w", method, path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// setup logs in and returns the ids of fresh customers of a vendor.
+func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
+	var login struct {
+		Token string `json:"token"`
+	}
+	if _, err := a.do(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": cfg.Email, "password": cfg.Password}, nil, &login); err != nil {
+		return nil, err
+	}
+	a.token = login.Token
+	var users struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	if _, err := a.do(ctx, http.MethodGet, "/api/users?role=vendor&limit=1", nil, nil, &users); err != nil {
+		return nil, err
+	}
+	var vendorID int64
+	if len(users.Items) > 0 {
+		vendorID = users.Items[0].ID
+	} else {
+		var u struct {
+			ID int64 `json:"id"`
+		}
+		email := "bench-vendor-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@livedesk.local"
+		if _, err := a.do(ctx, http.MethodPost, "/api/users", map[string]string{"email": email, "name": "Bench Vendor", "role": "vendor", "password": "bench-vendor-password"}, nil, &u); err != nil {
+			return nil, err
+		}
+		vendorID = u.ID
+	}
+	var ids []int64
+	for i := range cfg.Customers {
+		var cu struct {
+			ID int64 `json:"id"`
+		}
+		body := map[string]any{"name": fmt.Sprintf("Bench Customer %d", i+1), "vendorId": vendorID}
+		if _, err := a.do(ctx, http.MethodPost, "/api/customers", body, nil, &cu); err != nil {
+			return nil, err
+		}
+		ids = append(ids, cu.ID)
+	}
+	return ids, nil
+}
+
+func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Writer) (*appResult, error) {
+	a := &api{base: c.base, hc: &http.Client{Timeout: 30 * time.Second}}
+	customers, err := a.setup(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.pool = &pool{cfg: farmConfig{URL: cfg.WSURL, Token: a.token, Event: "payment:added", App: true}, perProcess: cfg.PerProcess, stderr: stderr}
+	defer c.pool.close()
+	res := &appResult{Rate: cfg.Rate, Metrics: map[string]float64{}}
+	rate, hs, err := c.connect(ctx, cfg.N, cfg.Conc, false)
+	if err != nil {
+		return nil, fmt.Errorf("failed to connect %d dashboards: %w", cfg.N, err)
+	}
+	res.ConnectRate, res.ConnectHandshake = rate, ms(hs.Quantile(0.99))
+	c.logf("app: %d authenticated dashboards connected at %.0f/s", cfg.N, rate)
+	time.Sleep(500 * time.Millisecond)
+
+	count := max(1, int(cfg.Rate*cfg.Dur.Seconds()))
+	base, expected, err := c.phase(count)
+	if err != nil {
+		return nil, err
+	}
+	res.Clients, res.Payments = int(expected), count
+	var srvCPU *cpuMeter
+	if c.pid > 0 {
+		srvCPU = startCPU(c.pid)
+	}
+	lgCPU := startCPU(c.loadgenPIDs()...)
+
+	// Reads while broadcasting: GET /api/stats ten times a second.
+	reads := NewHistogram()
+	stopReads := make(chan struct{})
+	var readWG sync.WaitGroup
+	readWG.Add(1)
+	go func() {
+		defer readWG.Done()
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopReads:
+				return
+			case <-t.C:
+			}
+			s := time.Now()
+			if _, err := a.do(ctx, http.MethodGet, "/api/stats", nil, nil, nil); err == nil {
+				reads.Record(time.Since(s).Nanoseconds())
+			}
+		}
+	}()
+
+	t0s := make([]int64, count)
+	posts := NewHistogram()
+	start := time.Now()
+	for i := range count {
+		if wait := time.Until(start.Add(time.Duration(float64(i) / cfg.Rate * float64(time.Second)))); wait > 0 {
+			time.Sleep(wait)
+		}
+		seq := base + int64(i)
+		t0 := time.Now().UnixNano()
+		t0s[i] = t0
+		body := map[string]any{
+			"customerId": customers[i%len(customers)], "amountCents": 100 + i, "method": "cash",
+			"reference": paymentReference(seq, t0),
+		}
+		_, err := a.do(ctx, http.MethodPost, "/api/payments", body, map[string]string{"Idempotency-Key": "bench-" + strconv.FormatInt(t0, 36)}, nil)
+		posts.Record(time.Now().UnixNano() - t0)
+		if err != nil {
+			res.PostErrors++
+			if res.FirstPostErr == "" {
+				res.FirstPostErr = err.Error()
+			}
+		}
+	}
+	c.waitSeq(base+int64(count)-1, expected, 10*time.Second)
+	for i := range count {
+		if !c.waitSeq(base+int64(i), expected, 0) {
+			c.waitSeq(base+int64(i), expected, 2*time.Second)
+			break
+		}
+	}
+	close(stopReads)
+	readWG.Wait()
+	if srvCPU != nil {
+		res.ServerCPUPct, _ = srvCPU.stop()
+		res.ServerRSSBytes, _ = procRSS(c.pid)
+	}
+	res.LoadgenCPUPct, _ = lgCPU.stop()
+	m, err := c.collect()
+	if err != nil {
+		return nil, err
+	}
+	var comp []float64
+	for i, t0 := range t0s {
+		s := m.Seqs[i]
+		res.Lost += expected - s.Count
+		if s.Count == expected {
+			comp = append(comp, float64(s.LastNs-t0))
+		}
+	}
+	res.CompletionP50Ms = msf(Percentile(comp, 0.5))
+	res.CompletionP99Ms = msf(Percentile(comp, 0.99))
+	res.MsgP50Ms = ms(m.Latency.Quantile(0.5))
+	res.MsgP99Ms = ms(m.Latency.Quantile(0.99))
+	res.PostP50Ms = ms(posts.Quantile(0.5))
+	res.PostP99Ms = ms(posts.Quantile(0.99))
+	res.ReadP50Ms = ms(reads.Quantile(0.5))
+	res.ReadP99Ms = ms(reads.Quantile(0.99))
+	res.Dups = m.Dups
+	res.Disconnects = m.Disconnects
+	for k, v := range map[string]float64{
+		"app_payment_p50_ms": res.CompletionP50Ms, "app_payment_p99_ms": res.CompletionP99Ms,
+		"app_post_p99_ms": res.PostP99Ms, "app_read_p99_ms": res.ReadP99Ms,
+		"app_lost": float64(res.Lost), "app_dups": float64(res.Dups), "app_disconnects": float64(res.Disconnects),
+		"app_clients": float64(res.Clients), "app_rate": res.Rate, "app_connect_rate": res.ConnectRate,
+	} {
+		res.Metrics[k] = v
+	}
+	c.logf("app: %d payments at %.0f/s to %d dashboards: payment:added at all p50 %.1f ms p99 %.1f ms, POST p99 %.1f ms, GET p99 %.1f ms, lost %d dup %d disc %d, post errors %d",
+		count, cfg.Rate, res.Clients, res.CompletionP50Ms, res.CompletionP99Ms, res.PostP99Ms, res.ReadP99Ms, res.Lost, res.Dups, res.Disconnects, res.PostErrors)
+	if res.PostErrors > 0 {
+		return res, fmt.Errorf("%d payments failed: %s", res.PostErrors, res.FirstPostErr)
+	}
+	return res, nil
+}
