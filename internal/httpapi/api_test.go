@@ -386,5 +386,15 @@ func TestAPI(t *testing.T) {
 			{name: "unknown endpoint", as: "admin", method: "GET", path: "/api/nope", status: 404, code: "NOT_FOUND"},
 			{name: "wrong method", as: "admin", method: "DELETE", path: "/api/payments", status: 405, code: "METHOD_NOT_ALLOWED"},
 		})
+		a.t = t
+		logs := a.logs.String()
+		for _, secret := range []string{a.tok["admin"], a.tok["vendorA"], a.vars["refreshToken"], "password-admin", "new-vendor-pw"} {
+			if secret != "" && strings.Contains(logs, secret) {
+				t.Errorf("a token or password reached the log: %.20s...", secret)
+			}
+		}
+		if !strings.Contains(logs, `route="POST /api/payments"`) || !strings.Contains(logs, "request_id=") {
+			t.Errorf("access log lines lack the route or the request id:\n%.2000s", logs)
+		}
 	})
 }
