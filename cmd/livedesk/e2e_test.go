@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/livedesk/livedesk/internal/auth"
+	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
@@ -208,5 +210,33 @@ func TestBadDB(t *testing.T) {
 	}
 	if got := redactDSN("postgres://bob:hunter2@db:5432/x"); strings.Contains(got, "hunter2") {
 		t.Errorf("redactDSN kept the password: %s", got)
+	}
+}
+
+// TestConfiguredJWTSecret checks that LIVEDESK_JWT_SECRET signs the tokens
+// when set: a token made with it elsewhere is accepted, one made with the
+// secret stored in the database is not.
+func TestConfiguredJWTSecret(t *testing.T) {
+	t.Parallel()
+	db := dbURL(t, "sqlite")
+	if out, err := runCmd(t, "user", "create", "--db", db, "--email", "ops@e2e.test", "--password", "ops-password", "--role", "admin"); err != nil {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	secret := "a-configured-secret-of-at-least-32-chars"
+	base := startServerEnv(t, map[string]string{"LIVEDESK_JWT_SECRET": secret}, "--db", db)
+	c := &client{t: t, base: base}
+	login := c.must(200, "POST", "/api/auth/login", map[string]any{"email": "ops@e2e.test", "password": "ops-password"})
+	u := &domain.User{ID: num(login, "user.id"), Name: "ops", Role: domain.RoleAdmin}
+	tok, _, err := auth.NewTokens([]byte(secret), time.Minute, nil).Issue(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.token = tok
+	c.must(200, "GET", "/api/me", nil)
+	c.token, _ = login["token"].(string)
+	c.must(200, "GET", "/api/me", nil)
+	c.token, _, _ = auth.NewTokens([]byte("another-secret-of-at-least-32-chars!!"), time.Minute, nil).Issue(u)
+	if _, m := c.do("GET", "/api/me", nil); m["error"] == nil {
+		t.Fatalf("a token signed with another secret was accepted: %v", m)
 	}
 }

@@ -13,10 +13,15 @@ import (
 // startServer runs `livedesk serve` on port 0 and returns its base URL.
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
+	return startServerEnv(t, nil, args...)
+}
+
+// startServerEnv is startServer with environment variables.
+func startServerEnv(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, pw, io.Discard)

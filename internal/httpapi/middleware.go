@@ -83,6 +83,8 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 			ri.id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", ri.id)
+		// Every API answer is JSON; never let a browser sniff it into HTML.
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, ri)))
 		if sw.status == 0 {
