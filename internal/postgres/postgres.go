@@ -78,10 +78,12 @@ func poolSize(raw string) (string, int, error) {
 // Dialect returns the PostgreSQL dialect of the store.
 func Dialect() store.Dialect {
 	return store.Dialect{
-		Name:      "postgres",
-		Numbered:  true,
-		ILike:     "ILIKE",
-		ForUpdate: " FOR UPDATE",
+		Name:     "postgres",
+		Numbered: true,
+		ILike:    "ILIKE",
+		// NO KEY UPDATE: we never change keys, and it does not block the
+		// KEY SHARE locks that foreign-key checks of concurrent inserts take.
+		ForUpdate: " FOR NO KEY UPDATE",
 		WeekStart: func(col string) string {
 			return "to_char(date_trunc('week', (" + col + ")::date), 'YYYY-MM-DD')"
 		},
