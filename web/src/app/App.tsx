@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo } from 'react'
 import { ConnectionIndicator } from '../components/ConnectionIndicator'
+import { ErrorBoundary } from '../components/ErrorBoundary'
 import { Empty } from '../components/States'
 import { ToastHost } from '../components/Toasts'
 import { AnalyticsPage } from '../features/analytics/AnalyticsPage'
@@ -71,6 +72,10 @@ function Layout() {
         </Empty>
       </div>
     )
+  const title = pathname.startsWith('/customers') ? 'Customers' : pathname === '/analytics' ? 'Analytics' : pathname === '/users' ? 'Users & vendors' : 'Dashboard'
+  useEffect(() => {
+    document.title = `${title} · Livedesk`
+  }, [title])
   const active = (to: string) => (to === '/' ? pathname === '/' : pathname.startsWith(to))
   return (
     <div className="shell">
@@ -106,7 +111,7 @@ function Layout() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
-        {page}
+        <ErrorBoundary resetKey={pathname}>{page}</ErrorBoundary>
       </main>
     </div>
   )

@@ -1,6 +1,6 @@
 import { QueryClient } from '@tanstack/react-query'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { applyActivity, applyCustomer, applyDelivery, applyPayment, applyStats } from './cacheSync'
+import { applyActivity, applyCustomer, applyDelivery, applyPayment, applyStats, applyUser } from './cacheSync'
 import { keys, type CustomerFilters } from './queryKeys'
 import type { ActivityEntry, ActivityResponse, Customer, Delivery, ListResponse, Payment, Stats } from './types'
 
@@ -132,5 +132,16 @@ describe('cache sync', () => {
     applyDelivery(qc, { seq: 6, at: 'x', delivery: delivery(9, { status: 'scheduled' }), previousStatus: '' })
     expect(isStale(mine)).toBe(true)
     expect(isStale(other)).toBe(false)
+  })
+})
+
+describe('user changes', () => {
+  it('replaces a changed user in every users list', () => {
+    const user = (status: 'active' | 'suspended') => ({ id: 5, email: 'v@x', name: 'V', role: 'vendor' as const, status, createdAt: '', updatedAt: '' })
+    const key = keys.users.list({})
+    qc.setQueryData(key, { items: [user('active')], total: 1 })
+    applyUser(qc, { seq: 1, at: 'x', user: user('suspended') })
+    expect(qc.getQueryData<ListResponse<{ status: string }>>(key)?.items[0]?.status).toBe('suspended')
+    expect(isStale(key)).toBe(false)
   })
 })

@@ -333,7 +333,8 @@ export class AdminSocketService {
       void this.refreshAndReconnect()
       return
     }
-    if (code === 'AUTH_REQUIRED' || code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED') {
+    // UNAUTHORIZED: the account was suspended (or deleted) since the token was issued.
+    if (code === 'AUTH_REQUIRED' || code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED' || code === 'UNAUTHORIZED') {
       this.authFailed(code)
       return
     }

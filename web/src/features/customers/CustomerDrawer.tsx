@@ -93,7 +93,18 @@ export function CustomerDrawer({
                 aria-selected={tab === t}
                 aria-controls={`panel-${t}`}
                 className={`tab ${tab === t ? 'tab-active' : ''}`}
+                tabIndex={tab === t ? 0 : -1}
                 onClick={() => setTab(t)}
+                onKeyDown={(e) => {
+                  // Arrow keys move between tabs, as in the WAI-ARIA tabs pattern.
+                  const order: Tab[] = ['deliveries', 'payments', 'ledger']
+                  const i = order.indexOf(t)
+                  const next = e.key === 'ArrowRight' ? order[(i + 1) % 3] : e.key === 'ArrowLeft' ? order[(i + 2) % 3] : null
+                  if (!next) return
+                  e.preventDefault()
+                  setTab(next)
+                  document.getElementById(`tab-${next}`)?.focus()
+                }}
               >
                 {humanize(t)}
               </button>
