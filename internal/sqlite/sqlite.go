@@ -30,6 +30,8 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 	params.Add("_pragma", "busy_timeout(10000)")
 	params.Add("_pragma", "journal_mode(WAL)")
 	params.Add("_pragma", "foreign_keys(1)")
+	// NORMAL in WAL mode: a crash of the process never loses a commit; a
+	// power loss may lose the last few, which the WAL keeps consistent.
 	params.Add("_pragma", "synchronous(NORMAL)")
 	// BEGIN IMMEDIATE takes the write lock up front, so a transaction never
 	// fails half-way when upgrading from read to write (for example when a
