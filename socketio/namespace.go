@@ -161,19 +161,34 @@ func (s *Socket) run() {
 	mws, onConn, replayer := ns.middlewares, ns.onConnection, ns.replayer
 	ns.mu.RUnlock()
 
-	for _, m := range mws {
-		if err := m(s.ctx, s); err != nil {
-			s.client.sendPacket(&Packet{Type: PacketConnectError, Namespace: ns.name, Data: connectErrorPayload(err)})
-			s.onClose(ReasonServerNamespaceDisconnect)
-			return
+	// The session is restored first, so that middlewares see
+	// Socket.Recovered and the restored data, as in the reference server.
+	var (
+		sess      Session
+		offset    string
+		recovered bool
+	)
+	if ns.srv.recoveryEnabled() {
+		sess, offset, recovered = ns.srv.restoreSession(s.ctx, s)
+	}
+	if !recovered || !ns.srv.opts.Recovery.SkipMiddlewares {
+		for _, m := range mws {
+			if err := m(s.ctx, s); err != nil {
+				s.client.sendPacket(&Packet{Type: PacketConnectError, Namespace: ns.name, Data: connectErrorPayload(err)})
+				s.onClose(ReasonServerNamespaceDisconnect)
+				if recovered {
+					ns.srv.putBackSession(sess)
+				}
+				return
+			}
 		}
 	}
-
-	recovered, offset := false, ""
-	if ns.srv.recoveryEnabled() {
-		offset, recovered = ns.srv.restoreSession(s.ctx, s)
-	}
 	if !s.connect(recovered) {
+		// The client left during the middlewares: keep its session for
+		// its next attempt.
+		if recovered {
+			ns.srv.putBackSession(sess)
+		}
 		return
 	}
 	s.client.connectedOne()

@@ -23,6 +23,11 @@ type RecoveryOptions struct {
 	// CompareOffsets orders two offsets like strings.Compare (default
 	// CompareOffsets, numeric order for decimal offsets).
 	CompareOffsets func(a, b string) int
+	// SkipMiddlewares lets a recovered socket in without running the
+	// namespace's middlewares again, as the reference server does by
+	// default. Off by default here: middlewares run for every socket, and
+	// see Socket.Recovered and the restored data and rooms.
+	SkipMiddlewares bool
 }
 
 // CompareOffsets orders decimal offsets numerically (shorter first, then
@@ -144,21 +149,21 @@ func (srv *Server) saveSession(s *Socket) {
 }
 
 // restoreSession resumes the session the client asks for, if it exists,
-// belongs to this namespace and has not expired. It reports the client's
-// offset.
-func (srv *Server) restoreSession(ctx context.Context, s *Socket) (offset string, ok bool) {
+// belongs to this namespace and has not expired. It returns the session and
+// the client's offset.
+func (srv *Server) restoreSession(ctx context.Context, s *Socket) (sess Session, offset string, ok bool) {
 	pid, offset, asked := parseRecovery(s.handshake.Auth)
 	if !asked {
-		return "", false
+		return Session{}, "", false
 	}
 	sess, found, err := srv.opts.Recovery.Store.TakeSession(ctx, pid)
 	if err != nil {
 		srv.logger.Warn("socketio: failed to take session", "pid", pid, "err", err)
-		return "", false
+		return Session{}, "", false
 	}
 	if !found || sess.Namespace != s.ns.name ||
 		time.Since(sess.DisconnectedAt) > srv.opts.Recovery.MaxDisconnectionDuration {
-		return "", false
+		return Session{}, "", false
 	}
 	s.mu.Lock()
 	s.id, s.pid, s.data, s.recovered = sess.SID, sess.PID, sess.Data, true
@@ -168,5 +173,16 @@ func (srv *Server) restoreSession(ctx context.Context, s *Socket) (offset string
 	s.lastOffset = offset
 	s.recovery = &recoveryState{last: offset}
 	s.mu.Unlock()
-	return offset, true
+	return sess, offset, true
+}
+
+// putBackSession stores again a session taken for a socket that a
+// middleware then refused, so that a transient refusal (a busy database,
+// say) does not cost the client its recovery.
+func (srv *Server) putBackSession(sess Session) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.opts.Recovery.Store.SaveSession(ctx, sess); err != nil {
+		srv.logger.Warn("socketio: failed to save session", "sid", sess.SID, "err", err)
+	}
 }

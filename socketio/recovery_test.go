@@ -275,3 +275,60 @@ func TestRecoveryAcrossRestart(t *testing.T) {
 		t.Fatalf("recovered rooms %v, want the socket id and feed", rooms)
 	}
 }
+
+// TestRecoveryMiddlewares checks that middlewares run for a recovering
+// socket after its session is restored, and that a refusal keeps the
+// session for the next attempt.
+func TestRecoveryMiddlewares(t *testing.T) {
+	t.Parallel()
+	type seen struct {
+		recovered bool
+		user      int
+	}
+	seenCh := make(chan seen, 4)
+	connected := make(chan *socketio.Socket, 4)
+	gone := make(chan socketio.DisconnectReason, 4)
+	_, url := startServer(t, socketio.Options{Recovery: &socketio.RecoveryOptions{}}, func(srv *socketio.Server) {
+		ns := srv.Of("/")
+		ns.Use(func(_ context.Context, s *socketio.Socket) error {
+			var data struct{ User int }
+			_ = s.Data(&data)
+			seenCh <- seen{s.Recovered(), data.User}
+			var auth struct{ Refuse bool }
+			_ = s.Handshake().DecodeAuth(&auth)
+			if auth.Refuse {
+				return errors.New("busy, retry")
+			}
+			return nil
+		})
+		ns.OnConnection(func(s *socketio.Socket) {
+			if !s.Recovered() {
+				_ = s.SetData(map[string]int{"User": 9})
+			}
+			s.OnDisconnect(func(r socketio.DisconnectReason) { gone <- r })
+			connected <- s
+		})
+	})
+	c := dial(t, url, "websocket")
+	first := parseAnswer(t, mustConnect(t, c, "/", ""))
+	if s := waitFor(t, seenCh); s.recovered {
+		t.Fatal("fresh socket seen as recovered")
+	}
+	waitFor(t, connected)
+	c.Close()
+	waitFor(t, gone)
+
+	c2 := dial(t, url, "websocket")
+	_ = c2.SendText(`0{"pid":"` + first.PID + `","offset":"0","refuse":true}`)
+	expectText(t, c2, `4{"message":"busy, retry"}`)
+	if s := waitFor(t, seenCh); !s.recovered || s.user != 9 {
+		t.Fatalf("middleware saw %+v, want the restored session", s)
+	}
+	again := parseAnswer(t, mustConnect(t, c2, "/", `{"pid":"`+first.PID+`","offset":"0"}`))
+	if again != first {
+		t.Fatalf("after a refusal, resumed as %+v, want %+v", again, first)
+	}
+	if s := waitFor(t, seenCh); !s.recovered || s.user != 9 {
+		t.Fatalf("middleware saw %+v, want the restored session", s)
+	}
+}
