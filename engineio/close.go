@@ -55,7 +55,7 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 		if graceful {
 			if !c.writing && c.ws != nil {
 				c.writing = true
-				go c.writeLoop(c.ws)
+				go c.writeLoop(c.ws, c.cork)
 			}
 			// A client that does not read must not keep the flush, and
 			// its goroutine, alive forever.

@@ -55,6 +55,7 @@ type Conn struct {
 
 	// websocket
 	ws        *websocket.Conn
+	cork      *corkConn
 	writing   bool            // a writer goroutine is running
 	probe     *websocket.Conn // upgrade in progress on this WebSocket
 	probed    bool            // the probe ping was answered
@@ -191,7 +192,7 @@ func (c *Conn) kickLocked() {
 	case TransportWebSocket:
 		if !c.writing && c.ws != nil {
 			c.writing = true
-			go c.writeLoop(c.ws)
+			go c.writeLoop(c.ws, c.cork)
 		}
 	}
 }

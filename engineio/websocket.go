@@ -18,7 +18,8 @@ var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &
 // serveWebSocket accepts a WebSocket: a new session when c is nil, else an
 // upgrade of the polling session c.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn) {
-	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
+	sb := &smallBuffers{ResponseWriter: w}
+	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{
 		// The origin was checked by Options.CheckOrigin already.
 		InsecureSkipVerify: true,
 		CompressionMode:    websocket.CompressionDisabled,
@@ -32,7 +33,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn)
 	// handler's stack, grown by net/http, and the request it pins would
 	// otherwise stay allocated for the life of the connection.
 	if c != nil {
-		go c.serveUpgrade(ws)
+		go c.serveUpgrade(ws, sb.cork)
 		return
 	}
 	c, ok := s.newConn(r, TransportWebSocket)
@@ -41,7 +42,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn)
 		return
 	}
 	c.mu.Lock()
-	c.ws = ws
+	c.ws, c.cork = ws, sb.cork
 	c.mu.Unlock()
 	if s.opts.OnConnection != nil {
 		s.opts.OnConnection(c)
@@ -88,7 +89,7 @@ func readCloseReason(err error) (string, error, bool) {
 // writeLoop writes the queue to ws until it is empty, then exits: an idle
 // connection costs no goroutine. After a graceful close it ends the
 // WebSocket once everything queued is written.
-func (c *Conn) writeLoop(ws *websocket.Conn) {
+func (c *Conn) writeLoop(ws *websocket.Conn, cork *corkConn) {
 	bp := frameBufs.Get().(*[]byte)
 	buf := (*bp)[:0]
 	defer func() {
@@ -111,8 +112,12 @@ func (c *Conn) writeLoop(ws *websocket.Conn) {
 		}
 		q := c.takeQueueLocked()
 		c.mu.Unlock()
+		batch := len(q) > 1 && cork != nil
+		if batch {
+			cork.cork()
+		}
+		var err error
 		for _, p := range q {
-			var err error
 			if p.Binary {
 				err = ws.Write(ctx, websocket.MessageBinary, p.Data)
 			} else {
@@ -120,12 +125,20 @@ func (c *Conn) writeLoop(ws *websocket.Conn) {
 				err = ws.Write(ctx, websocket.MessageText, buf)
 			}
 			if err != nil {
-				c.close(ReasonTransportError, err, false)
-				c.mu.Lock()
-				c.writing = false
-				c.mu.Unlock()
-				return
+				break
 			}
+		}
+		if batch {
+			if uerr := cork.uncork(); err == nil {
+				err = uerr
+			}
+		}
+		if err != nil {
+			c.close(ReasonTransportError, err, false)
+			c.mu.Lock()
+			c.writing = false
+			c.mu.Unlock()
+			return
 		}
 		c.recycle(q)
 	}
@@ -133,7 +146,7 @@ func (c *Conn) writeLoop(ws *websocket.Conn) {
 
 // serveUpgrade runs the upgrade of a polling session to ws: 2probe/3probe,
 // then 5, after which ws becomes the session's transport.
-func (c *Conn) serveUpgrade(ws *websocket.Conn) {
+func (c *Conn) serveUpgrade(ws *websocket.Conn, cork *corkConn) {
 	c.mu.Lock()
 	if c.closed || c.transport != TransportPolling || c.probe != nil || c.srv.opts.DisableUpgrades {
 		c.mu.Unlock()
@@ -180,7 +193,7 @@ func (c *Conn) serveUpgrade(ws *websocket.Conn) {
 			c.probe = nil
 			c.probed = false
 			c.transport = TransportWebSocket
-			c.ws = ws
+			c.ws, c.cork = ws, cork
 			// A pending GET sees the new transport and ends with noop.
 			c.kickWaitingPollLocked()
 			c.kickLocked()
