@@ -161,8 +161,9 @@ func TestOnCommit(t *testing.T) {
 // TestEventsNoSkippedSeq runs concurrent writers while a reader follows the
 // log with EventsAfter, as the real-time layer does. The reader must see
 // every seq exactly once, in order: a seq that commits late would be skipped
-// by a cursor that already moved past it. On PostgreSQL the writers use two
-// separate connection pools on the same schema, like two instances.
+// by a cursor that already moved past it. On PostgreSQL the writers and
+// readers use three separate connection pools on the same schema, like
+// three instances.
 func TestEventsNoSkippedSeq(t *testing.T) {
 	t.Parallel()
 	for _, kind := range storetest.Kinds {
@@ -171,7 +172,7 @@ func TestEventsNoSkippedSeq(t *testing.T) {
 			var instances []*service.Services
 			if kind == "postgres" {
 				url := storetest.PostgresURL(t)
-				for range 2 {
+				for range 3 {
 					db, err := postgres.Open(context.Background(), url)
 					if err != nil {
 						t.Fatal(err)
@@ -189,30 +190,31 @@ func TestEventsNoSkippedSeq(t *testing.T) {
 			}
 			const writers, perWriter = 8, 30
 			var stop atomic.Bool
-			var seen []int64
-			readerDone := make(chan error, 1)
-			go func() {
-				// The reader follows the log through its own instance.
-				svc := instances[len(instances)-1]
-				cursor := int64(0)
-				for {
-					finished := stop.Load()
-					evs, err := svc.Events.EventsAfter(f.AdminCtx, cursor, 50)
-					if err != nil {
-						readerDone <- err
-						return
+			// One reader per instance follows the log through that instance.
+			seen := make([][]int64, len(instances))
+			readerDone := make(chan error, len(instances))
+			for r, svc := range instances {
+				go func() {
+					cursor := int64(0)
+					for {
+						finished := stop.Load()
+						evs, err := svc.Events.EventsAfter(f.AdminCtx, cursor, 50)
+						if err != nil {
+							readerDone <- err
+							return
+						}
+						for _, e := range evs {
+							seen[r] = append(seen[r], e.Seq)
+							cursor = e.Seq
+						}
+						if finished && len(evs) == 0 {
+							readerDone <- nil
+							return
+						}
+						time.Sleep(200 * time.Microsecond)
 					}
-					for _, e := range evs {
-						seen = append(seen, e.Seq)
-						cursor = e.Seq
-					}
-					if finished && len(evs) == 0 {
-						readerDone <- nil
-						return
-					}
-					time.Sleep(200 * time.Microsecond)
-				}
-			}()
+				}()
+			}
 			var wg sync.WaitGroup
 			for w := range writers {
 				wg.Add(1)
@@ -230,19 +232,23 @@ func TestEventsNoSkippedSeq(t *testing.T) {
 			}
 			wg.Wait()
 			stop.Store(true)
-			if err := <-readerDone; err != nil {
-				t.Fatal(err)
-			}
-			last := must(instances[0].Events.LastSeq(f.AdminCtx))(t)
-			if int64(len(seen)) != last {
-				t.Fatalf("reader saw %d events, log has %d", len(seen), last)
-			}
-			for i, s := range seen {
-				if s != int64(i+1) {
-					t.Fatalf("reader saw seq %d at position %d (skipped or repeated)", s, i)
+			for range instances {
+				if err := <-readerDone; err != nil {
+					t.Fatal(err)
 				}
 			}
-			t.Logf("%d writers x %d payments over %d instance(s); reader saw all %d seqs in order", writers, perWriter, len(instances), last)
+			last := must(instances[0].Events.LastSeq(f.AdminCtx))(t)
+			for r := range instances {
+				if int64(len(seen[r])) != last {
+					t.Fatalf("reader %d saw %d events, log has %d", r, len(seen[r]), last)
+				}
+				for i, s := range seen[r] {
+					if s != int64(i+1) {
+						t.Fatalf("reader %d saw seq %d at position %d (skipped or repeated)", r, s, i)
+					}
+				}
+			}
+			t.Logf("%d writers x %d payments over %d instance(s); each of %d readers saw all %d seqs in order", writers, perWriter, len(instances), len(instances), last)
 		})
 	}
 }
