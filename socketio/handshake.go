@@ -54,7 +54,10 @@ func newHandshake(r *http.Request, auth json.RawMessage) *Handshake {
 // Middleware runs before a socket joins its namespace. It sees the socket's
 // handshake and may store data on it (Socket.SetData) or join rooms. A
 // non-nil error refuses the connection: the client receives a CONNECT_ERROR
-// with the error's message (and the data of a *ConnectError).
+// with the error's message (and the data of a *ConnectError). For a socket
+// that resumes a session, middlewares run after the session is restored:
+// Socket.Recovered reports true and the data and rooms are back; a refusal
+// keeps the session for the client's next attempt.
 type Middleware func(ctx context.Context, s *Socket) error
 
 // ConnectError refuses a connection with a message and optional data, which
