@@ -92,7 +92,22 @@ describe('dashboard', () => {
     const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(-250)
     await b.getByTestId('detail-balance').getByText(expected, { exact: true }).waitFor({ timeout: 2_000 })
     await b.getByTestId('toast').filter({ hasText: '₹250.00' }).first().waitFor({ timeout: 2_000 })
-    await screenshot(a, 'customer-detail')
+
+    // A delivery status changed by one admin moves in the other's drawer.
+    const today = new Date().toISOString().slice(0, 10)
+    const delivery = await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: today, items: 'Milk 1L', quantity: 2, amountCents: 11_000 })
+    const rowA = a.getByTestId('deliveries-list').locator('li').filter({ hasText: 'Milk 1L × 2' })
+    const rowB = b.getByTestId('deliveries-list').locator('li').filter({ hasText: 'Milk 1L × 2' })
+    await rowA.waitFor({ timeout: 3_000 })
+    await rowB.waitFor({ timeout: 3_000 })
+    await a.getByLabel(`Change status of delivery ${delivery.id}`).selectOption('out_for_delivery')
+    await rowB.getByText('Out for delivery', { exact: true }).waitFor({ timeout: 2_000 })
+    await a.getByLabel(`Change status of delivery ${delivery.id}`).selectOption('delivered')
+    await rowB.getByText('Delivered', { exact: true }).waitFor({ timeout: 2_000 })
+    // Delivering charges the balance: -250 + 110 = -140.
+    const charged = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(-140)
+    await b.getByTestId('detail-balance').getByText(charged, { exact: true }).waitFor({ timeout: 3_000 })
+    await screenshot(a, 'customer-detail', { fullPage: false })
     await ctxA.close()
     await ctxB.close()
   })
@@ -141,7 +156,7 @@ describe('dashboard', () => {
         await page.goto(server.url + path)
         await page.getByTestId(ready).waitFor()
         await eventually(async () => assert.equal(await page.locator('.skeleton').count(), 0), 5_000)
-        await screenshot(page, `${name}-${label}`)
+        await screenshot(page, `${name}-${label}`, { fullPage: name !== 'customer' })
         const overflow = await page.evaluate(() => ({
           px: document.documentElement.scrollWidth - window.innerWidth,
           culprits: [...document.querySelectorAll('body *')]

@@ -161,9 +161,9 @@ export async function waitForConnection(page, state, timeout = 20_000) {
   await page.locator(`[data-testid="connection"][data-state="${state}"]`).waitFor({ timeout })
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage })
 }
 
 /** socketCount asks the server how many Socket.IO connections it holds. */

@@ -51,8 +51,10 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
   const vendorName = useMemo(() => {
     const m = new Map<number, string>()
     for (const v of vendors.data?.items ?? []) m.set(v.id, v.name)
+    // A vendor sees only its own customers (and may not list users).
+    if (session && session.user.role === 'vendor') m.set(session.user.id, session.user.name)
     return m
-  }, [vendors.data])
+  }, [vendors.data, session])
 
   const total = query.data?.total ?? 0
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
