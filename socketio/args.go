@@ -64,17 +64,66 @@ func (a Args) Decode(i int, v any) error {
 }
 
 // Values returns the arguments as values that Emit and Ack send back
-// unchanged: json.RawMessage for JSON and []byte for binary attachments.
+// unchanged: json.RawMessage for JSON, []byte for binary attachments, and
+// for JSON with binaries nested inside, a value that carries them along.
 func (a Args) Values() []any {
 	vs := make([]any, len(a.raw))
-	for i := range a.raw {
+	for i, raw := range a.raw {
 		if b, ok := a.Bytes(i); ok {
 			vs[i] = b
 			continue
 		}
-		vs[i] = a.raw[i]
+		if len(a.atts) > 0 && bytes.Contains(raw, []byte(`"_placeholder"`)) {
+			vs[i] = nestedBinary{raw: raw, atts: a.atts}
+			continue
+		}
+		vs[i] = raw
 	}
 	return vs
+}
+
+// nestedBinary is a received argument with binary attachments inside; when
+// sent again its placeholders are renumbered for the outgoing packet.
+type nestedBinary struct {
+	raw  json.RawMessage
+	atts [][]byte
+}
+
+// appendTo appends the argument to buf and its attachments to atts.
+func (nb nestedBinary) appendTo(buf []byte, atts [][]byte) ([]byte, [][]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(nb.raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, nil, fmt.Errorf("failed to encode argument: %w", err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			if x["_placeholder"] == true {
+				num, _ := x["num"].(json.Number)
+				if n, err := num.Int64(); err == nil && n >= 0 && int(n) < len(nb.atts) {
+					atts = append(atts, nb.atts[n])
+					x["num"] = len(atts) - 1
+				}
+				return
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, nil, fmt.Errorf("failed to encode argument: %w", err)
+	}
+	return append(buf, b...), atts, nil
 }
 
 // String returns the arguments as a JSON array, for logs and tests.
@@ -142,6 +191,11 @@ func appendValues(buf []byte, atts [][]byte, first bool, values []any) ([]byte, 
 			buf = append(buf, x...)
 		case string:
 			buf = appendJSONString(buf, x)
+		case nestedBinary:
+			var err error
+			if buf, atts, err = x.appendTo(buf, atts); err != nil {
+				return nil, nil, err
+			}
 		default:
 			b, err := json.Marshal(v)
 			if err != nil {

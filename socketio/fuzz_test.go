@@ -18,6 +18,7 @@ func FuzzDecoder(f *testing.F) {
 		"51-[\"m\",{\"_placeholder\":true,\"num\":4}]\x1e\x00\x01",
 		"52-[\"m\",{\"_placeholder\":true,\"num\":0}]\x1e\x00\x01\x1e\x00\x02",
 		"50-[\"m\",{\"_placeholder\":true,\"num\":0}]",
+		"52-[\"m\",{\"a\":{\"_placeholder\":true,\"num\":1}},[{\"_placeholder\":true,\"num\":0}]]\x1e\x00\x01\x1e\x00\x02",
 		"\x00\x01", `42{}`, `2abc["x"]`, `2["disconnect"]`, `5999999-[]`, `2[{"_placeholder":true,"num":0}]`,
 	}
 	for _, s := range seeds {
@@ -49,6 +50,29 @@ func FuzzDecoder(f *testing.F) {
 			}
 			if q == nil || q.Type != p.Type || q.Namespace != p.Namespace || q.ID != p.ID || !bytes.Equal(q.Data, p.Data) {
 				t.Fatalf("round trip changed %+v into %+v", p, q)
+			}
+			if p.Type != PacketEvent && p.Type != PacketBinaryEvent {
+				continue
+			}
+			// Arguments sent back as they came (an echo) make a valid
+			// packet with the same attachments.
+			args, err := splitArgs(p.Data, p.Attachments, 1)
+			if err != nil {
+				t.Fatalf("split %q: %v", p.Data, err)
+			}
+			echo, err := newEventPacket("/", "echo", args.Values(), "")
+			if err != nil {
+				t.Fatalf("echo of %q: %v", p.Data, err)
+			}
+			var e Decoder
+			var got *Packet
+			for i, fr := range echo.Encode() {
+				if got, err = e.Add(fr, i > 0); err != nil {
+					t.Fatalf("decoding the echo %q of %q: %v", fr, p.Data, err)
+				}
+			}
+			if got == nil || len(got.Attachments) != len(p.Attachments) {
+				t.Fatalf("echo of %q lost attachments", p.Data)
 			}
 		}
 	})

@@ -72,6 +72,8 @@ func TestMessages(t *testing.T) {
 			[]any{`62-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`, []byte{1, 2, 3}, []byte{4, 5, 6}}},
 		{"custom namespace echo", []any{`0/custom,`, `2/custom,7["echo","x",{"_":1}]`},
 			[]any{`3/custom,7["x",{"_":1}]`}},
+		{"nested binaries renumbered", []any{`52-["message",{"a":{"_placeholder":true,"num":1}},{"b":[{"_placeholder":true,"num":0}]}]`, []byte{1}, []byte{2}},
+			[]any{`52-["message-back",{"a":{"_placeholder":true,"num":0}},{"b":[{"_placeholder":true,"num":1}]}]`, []byte{2}, []byte{1}}},
 		{"numeric event name", []any{`2[42]`, `2["message",null]`}, []any{`2["message-back",null]`}},
 	}
 	_, url := startServer(t, socketio.Options{}, conformance)

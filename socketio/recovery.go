@@ -166,7 +166,13 @@ func (srv *Server) restoreSession(ctx context.Context, s *Socket) (sess Session,
 		return Session{}, "", false
 	}
 	s.mu.Lock()
-	s.id, s.pid, s.data, s.recovered = sess.SID, sess.PID, sess.Data, true
+	s.id, s.pid, s.recovered = sess.SID, sess.PID, true
+	// A session saved without data keeps what the middlewares stored (an
+	// application may choose to re-derive identity from the handshake
+	// rather than trust a stored session).
+	if sess.Data != nil {
+		s.data = sess.Data
+	}
 	for _, r := range sess.Rooms {
 		s.rooms[r] = struct{}{}
 	}

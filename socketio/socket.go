@@ -127,6 +127,15 @@ func (s *Socket) Connected() bool {
 	return s.state == stateConnected
 }
 
+// PID returns the socket's private session id when connection state
+// recovery is enabled (the id a reconnecting client presents to resume the
+// session), or "".
+func (s *Socket) PID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pid
+}
+
 // Recovered reports whether the socket resumed a previous session (the
 // client sees socket.recovered === true).
 func (s *Socket) Recovered() bool {
