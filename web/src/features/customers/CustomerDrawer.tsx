@@ -122,8 +122,8 @@ export function CustomerDrawer({
 }
 
 function PaymentForm({ customerId }: { customerId: number }) {
-  const { toasts } = useServices()
   const record = useRecordPayment()
+  const [done, setDone] = useState<string | null>(null)
   const [amount, setAmount] = useState('')
   const [method, setMethod] = useState<PaymentMethod>('cash')
   const [reference, setReference] = useState('')
@@ -140,9 +140,11 @@ function PaymentForm({ customerId }: { customerId: number }) {
       return
     }
     setError(null)
+    setDone(null)
     try {
       const res = await record.mutateAsync({ customerId, amountCents: cents, method, reference: reference.trim() || undefined, idempotencyKey: key })
-      toasts.push({ kind: 'success', title: 'Payment recorded', body: `${formatMoney(res.payment.amountCents)} · new balance ${formatMoney(res.customer.balanceCents)}` })
+      // Everyone (this tab included) also gets the live payment:added toast.
+      setDone(`Recorded ${formatMoney(res.payment.amountCents)}. New balance ${formatMoney(res.customer.balanceCents)}.`)
       setAmount('')
       setReference('')
       setKey(crypto.randomUUID())
@@ -180,6 +182,11 @@ function PaymentForm({ customerId }: { customerId: number }) {
       {error && (
         <p className="form-error" role="alert">
           {error}
+        </p>
+      )}
+      {done && !error && (
+        <p className="form-ok" role="status" data-testid="pay-done">
+          {done}
         </p>
       )}
     </form>
