@@ -344,3 +344,130 @@ describe("recovery across a graceful server restart (SIGTERM)", () => {
     await checkExactly(s.log.slice(mark), server, admin.token, from, want);
   });
 });
+
+describe("recovery under load: transports dropping while writes stream in", () => {
+  let env;
+  const sockets = [];
+  before(async () => {
+    env = await setup();
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await env?.server.stop();
+    env?.ws.remove();
+  });
+
+  it("every client ends with every event exactly once, in order, however often it dropped", async () => {
+    const { server, admin, vendorA } = env;
+    const clients = [];
+    for (let i = 0; i < 6; i++) {
+      const token = i === 5 ? vendorA.token : admin.token;
+      const transports = i % 3 === 2 ? ["polling"] : ["websocket"];
+      clients.push(await connect(server.url, token, { transports }));
+    }
+    sockets.push(...clients);
+    const from = await lastSeq(server, admin.token);
+    const marks = clients.map((c) => c.log.length);
+
+    let writing = true;
+    const recoveries = clients.map(() => []);
+    const churn = clients.map(async (c, i) => {
+      while (writing) {
+        await sleep(50 + Math.random() * 250);
+        if (!writing) break;
+        await dropTransport(c);
+        await sleep(Math.random() * 300);
+        await comeBack(c);
+        recoveries[i].push(c.recovered);
+      }
+    });
+    const WRITES = 300;
+    let n = 0;
+    await Promise.all(
+      [0, 1].map(async (w) => {
+        while (n < WRITES) {
+          const i = n++;
+          const c = i % 2 ? env.customerA : env.customerB;
+          await server.pay(admin.token, c.id, 100 + i, { key: `churn-${i}` });
+        }
+      }),
+    );
+    writing = false;
+    await Promise.all(churn);
+
+    for (const [i, c] of clients.entries()) {
+      assert.ok(recoveries[i].length > 0, `client ${i} dropped at least once`);
+      assert.ok(recoveries[i].every(Boolean), `client ${i} recovered every time: ${recoveries[i]}`);
+      const token = i === 5 ? vendorA.token : admin.token;
+      const expected = (await server.must("GET", `/api/events?after=${from}&limit=1000`, { token })).items.length;
+      await until(() => named(c.log.slice(marks[i]), "activity:updated").length >= expected, 10000, () => `client ${i}: ${expected} events`);
+      await sleep(200);
+      const got = c.log.slice(marks[i]);
+      await checkExactly(got, server, token, from, { "payment:added": expected, "activity:updated": expected });
+    }
+  });
+});
+
+describe("recovery under load across a restart", () => {
+  let env;
+  let server;
+  const sockets = [];
+  before(async () => {
+    env = await setup();
+    server = env.server;
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await server?.stop();
+    env?.ws.remove();
+  });
+
+  it("clients reconnecting by themselves lose nothing while writes continue through a SIGTERM restart", async () => {
+    const { admin, vendorB } = env;
+    const opts = { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 300 };
+    const clients = [
+      await connect(server.url, admin.token, opts),
+      await connect(server.url, admin.token, { ...opts, transports: ["polling", "websocket"] }),
+      await connect(server.url, vendorB.token, opts),
+    ];
+    sockets.push(...clients);
+    const from = await lastSeq(server, admin.token);
+    const marks = clients.map((c) => c.log.length);
+
+    // The writer retries a payment (same idempotency key) until the server
+    // answers, as a careful client would while the server restarts.
+    const WRITES = 200;
+    let n = 0;
+    let current = server;
+    const writer = async () => {
+      while (n < WRITES) {
+        const i = n++;
+        const c = i % 2 ? env.customerA : env.customerB;
+        for (;;) {
+          try {
+            await current.pay(admin.token, c.id, 100 + i, { key: `restart-load-${i}` });
+            break;
+          } catch {
+            await sleep(50);
+          }
+        }
+      }
+    };
+    const writing = Promise.all([writer(), writer()]);
+    await until(() => n >= WRITES / 3, 20000, () => "a third of the writes");
+    const addr = server.addr;
+    await server.stop();
+    server = await env.ws.serve({ addr });
+    current = server;
+    await writing;
+
+    for (const [i, c] of clients.entries()) {
+      const token = i === 2 ? vendorB.token : admin.token;
+      const expected = (await server.must("GET", `/api/events?after=${from}&limit=1000`, { token })).items.length;
+      await until(() => c.connected && named(c.log.slice(marks[i]), "activity:updated").length >= expected, 15000, () => `client ${i}: ${expected} events, got ${named(c.log.slice(marks[i]), "activity:updated").length}`);
+      await sleep(200);
+      assert.equal(c.recovered, true, `client ${i} recovered`);
+      await checkExactly(c.log.slice(marks[i]), server, token, from, { "payment:added": expected, "activity:updated": expected });
+    }
+  });
+});
