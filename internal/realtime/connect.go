@@ -133,9 +133,18 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 	if d.Role == domain.RoleAdmin {
 		h.broadcastPresence(s.Context())
 	}
+	pid := s.PID()
 	s.OnDisconnect(func(reason socketio.DisconnectReason) {
 		exp.stop()
 		h.counters.disconnected.Add(1)
+		if reason == socketio.ReasonClientNamespaceDisconnect && h.sessions != nil {
+			// The client left on purpose: its next connection starts afresh.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := h.sessions.End(ctx, pid); err != nil {
+				h.log.Warn("realtime: cannot record the end of a session", "err", err)
+			}
+			cancel()
+		}
 		if d.Role == domain.RoleAdmin && !h.shuttingDown.Load() {
 			h.broadcastPresence(context.Background())
 		}

@@ -34,9 +34,10 @@ type Deps struct {
 	Events     domain.EventService
 	Stats      domain.StatsService
 	Tokens     TokenVerifier
-	// Sessions keeps the recovery sessions of disconnected sockets; a
-	// durable store lets clients resume across a restart (default: memory).
-	Sessions socketio.SessionStore
+	// Sessions keeps the recovery sessions of disconnected sockets in the
+	// database, so clients resume across restarts and instances (default:
+	// in memory, for tests).
+	Sessions *DurableSessions
 	Logger   *slog.Logger
 	Options  Options
 }
@@ -96,6 +97,9 @@ type Hub struct {
 	wake  chan struct{}
 	stats *statsPublisher
 	ips   *ipCounter
+	// sessions, when durable, records explicit disconnects (nil otherwise:
+	// the memory store never resumes what it did not save).
+	sessions *DurableSessions
 
 	// mu serialises publishing so that cursor is the seq of the last event
 	// handed to the adapter: a replay that reads the log up to cursor and
@@ -114,15 +118,17 @@ func New(deps Deps) *Hub {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if deps.Sessions == nil {
-		deps.Sessions = socketio.NewMemorySessionStore(deps.Options.RecoveryDuration)
+	var store socketio.SessionStore = socketio.NewMemorySessionStore(deps.Options.RecoveryDuration)
+	if deps.Sessions != nil {
+		store = deps.Sessions
 	}
 	h := &Hub{
-		deps: deps,
-		opts: deps.Options,
-		log:  deps.Logger,
-		wake: make(chan struct{}, 1),
-		ips:  newIPCounter(deps.Options.MaxConnsPerIP),
+		sessions: deps.Sessions,
+		deps:     deps,
+		opts:     deps.Options,
+		log:      deps.Logger,
+		wake:     make(chan struct{}, 1),
+		ips:      newIPCounter(deps.Options.MaxConnsPerIP),
 	}
 	h.io = socketio.NewServer(socketio.Options{
 		Engine: engineio.Options{
@@ -135,7 +141,7 @@ func New(deps Deps) *Hub {
 		Adapter:        h.opts.Adapter,
 		Recovery: &socketio.RecoveryOptions{
 			MaxDisconnectionDuration: h.opts.RecoveryDuration,
-			Store:                    deps.Sessions,
+			Store:                    store,
 			CompareOffsets:           compareOffsets,
 		},
 		Logger: deps.Logger,
