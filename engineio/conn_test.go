@@ -16,10 +16,13 @@ import (
 
 func TestHeartbeat(t *testing.T) {
 	t.Parallel()
-	opts := Options{PingInterval: 50 * time.Millisecond, PingTimeout: 100 * time.Millisecond}
+	// Generous timeouts where the client must answer in time, on a loaded
+	// machine; short ones where the test waits for the timeout.
+	alive := Options{PingInterval: 50 * time.Millisecond, PingTimeout: time.Second}
+	dead := Options{PingInterval: 50 * time.Millisecond, PingTimeout: 100 * time.Millisecond}
 	t.Run("polling pongs keep the session", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, opts)
+		h := newHarness(t, alive)
 		sid, _ := h.openPolling()
 		for range 3 {
 			if status, body := h.get(sid); status != 200 || body != "2" {
@@ -32,7 +35,7 @@ func TestHeartbeat(t *testing.T) {
 	})
 	t.Run("websocket pongs keep the session", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, opts)
+		h := newHarness(t, alive)
 		ws, _, _ := h.openWS()
 		for range 3 {
 			if _, got := readWS(t, ws); got != "2" {
@@ -43,7 +46,7 @@ func TestHeartbeat(t *testing.T) {
 	})
 	t.Run("polling ping timeout", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, opts)
+		h := newHarness(t, dead)
 		sid, _ := h.openPolling()
 		if ev := h.nextClose(); ev.reason != ReasonPingTimeout {
 			t.Errorf("reason = %q, want ping timeout", ev.reason)
@@ -54,7 +57,7 @@ func TestHeartbeat(t *testing.T) {
 	})
 	t.Run("websocket ping timeout", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, opts)
+		h := newHarness(t, dead)
 		ws, _, _ := h.openWS()
 		if _, got := readWS(t, ws); got != "2" {
 			t.Fatalf("got %q, want ping 2", got)
@@ -69,11 +72,11 @@ func TestHeartbeat(t *testing.T) {
 	})
 	t.Run("other traffic counts as alive", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, Options{PingInterval: 50 * time.Millisecond, PingTimeout: 100 * time.Millisecond,
+		h := newHarness(t, Options{PingInterval: 50 * time.Millisecond, PingTimeout: 300 * time.Millisecond,
 			OnConnection: func(c *Conn) {}})
 		ws, _, _ := h.openWS()
 		// Never pong, but keep talking for longer than interval+timeout.
-		deadline := time.Now().Add(400 * time.Millisecond)
+		deadline := time.Now().Add(time.Second)
 		for time.Now().Before(deadline) {
 			writeWS(t, ws, websocket.MessageText, "4chatter")
 			time.Sleep(20 * time.Millisecond)
@@ -217,7 +220,7 @@ func TestServerClose(t *testing.T) {
 		_, body := h.get(sid)
 		pending <- body
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitParked(t, pc)
 	_ = wc.Send([]byte("last"), false)
 	if h.srv.Count() != 2 {
 		t.Fatalf("Count() = %d, want 2", h.srv.Count())

@@ -231,3 +231,25 @@ func waitWSClosed(t *testing.T, ws *websocket.Conn) error {
 		}
 	}
 }
+
+// waitFor polls cond on c's state until it holds: sleeping a fixed time is
+// not enough on a loaded machine.
+func waitFor(c *Conn, cond func(c *Conn) bool) bool {
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		c.mu.Lock()
+		ok := cond(c)
+		c.mu.Unlock()
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// waitParked waits until a GET of c is parked waiting for packets.
+func waitParked(t *testing.T, c *Conn) {
+	t.Helper()
+	if !waitFor(c, func(c *Conn) bool { return c.pollWaiting }) {
+		t.Fatal("no GET parked")
+	}
+}

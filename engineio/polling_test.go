@@ -156,13 +156,13 @@ func TestPollingOverMaxPayloadChunked(t *testing.T) {
 func TestPollingConcurrentGET(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{})
-	sid, _ := h.openPolling()
+	sid, c := h.openPolling()
 	first := make(chan string)
 	go func() {
 		_, body := h.get(sid)
 		first <- body
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitParked(t, c)
 	if status, _ := h.get(sid); status != 400 {
 		t.Errorf("second GET = %d, want 400", status)
 	}
@@ -180,7 +180,7 @@ func TestPollingConcurrentGET(t *testing.T) {
 func TestPollingConcurrentPOST(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{})
-	sid, _ := h.openPolling()
+	sid, c := h.openPolling()
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
@@ -194,7 +194,9 @@ func TestPollingConcurrentPOST(t *testing.T) {
 		done <- res.StatusCode
 	}()
 	_, _ = pw.Write([]byte("4slow"))
-	time.Sleep(50 * time.Millisecond)
+	if !waitFor(c, func(c *Conn) bool { return c.postActive }) {
+		t.Fatal("first POST not in flight")
+	}
 	if status, _ := h.post(sid, "4fast"); status != 400 {
 		t.Errorf("second POST = %d, want 400", status)
 	}
@@ -208,11 +210,11 @@ func TestPollingConcurrentPOST(t *testing.T) {
 func TestPollingAbortedGET(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{})
-	sid, _ := h.openPolling()
+	sid, c := h.openPolling()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", h.pollURL(sid), nil)
 	go func() {
-		time.Sleep(50 * time.Millisecond)
+		waitFor(c, func(c *Conn) bool { return c.pollWaiting })
 		cancel()
 	}()
 	if res, err := http.DefaultClient.Do(req); err == nil {
@@ -229,13 +231,13 @@ func TestPollingAbortedGET(t *testing.T) {
 func TestPollingClientClose(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{})
-	sid, _ := h.openPolling()
+	sid, c := h.openPolling()
 	pending := make(chan string)
 	go func() {
 		_, body := h.get(sid)
 		pending <- body
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitParked(t, c)
 	h.post(sid, "1")
 	if body := <-pending; body != "6" {
 		t.Errorf("pending GET = %q, want noop 6", body)
@@ -276,7 +278,7 @@ func TestPollingForcedClose(t *testing.T) {
 			_, body := h.get(sid)
 			pending <- body
 		}()
-		time.Sleep(50 * time.Millisecond)
+		waitParked(t, c)
 		_ = c.SendBatch([]Message{{Data: []byte("bye")}})
 		c.Close()
 		body := <-pending

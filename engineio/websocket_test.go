@@ -138,7 +138,7 @@ func TestUpgrade(t *testing.T) {
 		_, body := h.get(sid)
 		pending <- body
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitParked(t, c)
 	ws := upgrade(t, h, sid)
 	if body := <-pending; body != "6" {
 		t.Errorf("pending GET = %q, want noop 6", body)
@@ -206,7 +206,7 @@ func TestUpgradeFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, Options{UpgradeTimeout: 100 * time.Millisecond})
+			h := newHarness(t, Options{UpgradeTimeout: 300 * time.Millisecond})
 			sid, c := h.openPolling()
 			tt.run(t, h, sid)
 			// The polling session goes on.
