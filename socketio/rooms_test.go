@@ -106,12 +106,15 @@ func TestAdapterOperations(t *testing.T) {
 	ctx := context.Background()
 	ns := srv.Of("/")
 	var clients []*siotest.Client
+	var ids []string
 	for _, u := range []string{"1", "2", "3"} {
 		c := dial(t, url+"?u="+u, "websocket")
-		mustConnect(t, c, "/", "")
+		ids = append(ids, parseAnswer(t, mustConnect(t, c, "/", "")).SID)
 		clients = append(clients, c)
 	}
-	ids := []string{waitFor(t, joined), waitFor(t, joined), waitFor(t, joined)}
+	for range ids {
+		waitFor(t, joined)
+	}
 
 	if err := ns.To(ids[0], ids[1]).SocketsJoin(ctx, "vip"); err != nil {
 		t.Fatal(err)

@@ -158,8 +158,8 @@ func TestConnectTimeout(t *testing.T) {
 		t.Run(tr, func(t *testing.T) {
 			t.Parallel()
 			_, url := startServer(t, socketio.Options{ConnectTimeout: 200 * time.Millisecond}, nil)
-			c := dial(t, url, tr)
 			start := time.Now()
+			c := dial(t, url, tr)
 			expectClosed(t, c)
 			if d := time.Since(start); d < 150*time.Millisecond {
 				t.Fatalf("closed after %v, before the connect timeout", d)
