@@ -8,21 +8,23 @@ import (
 
 // benchConfig sizes the benchmark scenarios.
 type benchConfig struct {
-	N          int           // main population (the 10k)
-	NSmall     int           // small fan-out (1k)
-	NMax       int           // optional larger population (20k), 0 skips
-	K          int           // broadcasts per fan-out
-	Probes     int           // clients sending bench:ping during the main fan-out
-	Gap        time.Duration // pause between fan-out broadcasts
-	Conc       int           // handshakes in flight while connecting
-	Rates      []float64     // throughput ladder, broadcasts/s
-	StepDur    time.Duration // duration of each throughput step
-	Healthy    int           // healthy clients of the slow-consumer scenario
-	Slow       int           // clients that never read
-	SlowRate   float64       // broadcasts/s of the slow-consumer scenario
-	SlowDur    time.Duration // its duration (with and without slow clients)
-	SkipSlow   bool
-	SkipThroug bool
+	N           int           // main population (the 10k)
+	NSmall      int           // small fan-out (1k)
+	NMax        int           // optional larger population (20k), 0 skips
+	K           int           // broadcasts per fan-out
+	Probes      int           // clients sending bench:ping during the main fan-out
+	Gap         time.Duration // pause between fan-out broadcasts
+	Conc        int           // handshakes in flight while connecting
+	Rates       []float64     // throughput ladder, broadcasts/s
+	StepDur     time.Duration // duration of each throughput step
+	Healthy     int           // healthy clients of the slow-consumer scenario
+	Slow        int           // clients that never read
+	SlowRate    float64       // broadcasts/s of the slow-consumer scenario
+	SlowDur     time.Duration // its duration with slow clients
+	SlowBaseDur time.Duration // and without
+	PprofDir    string        // where to save the server's profiles, "" for none
+	SkipSlow    bool
+	SkipThroug  bool
 }
 
 // benchResult is everything one run against one server measured.
@@ -83,9 +85,18 @@ func (c *coordinator) runBench(ctx context.Context, cfg benchConfig) (*benchResu
 		float64(res.RSSIdle)/1e6, cfg.N, float64(res.RSSBaseline)/1e6, met["mem_idle_kb_per_conn"])
 
 	// Fan-out at N, with acks measured meanwhile.
+	var prof *profiler
+	if cfg.PprofDir != "" {
+		prof = c.startProfile(ctx, cfg.PprofDir, 10*time.Second)
+	}
 	fo, err := c.fanout(ctx, cfg.K, cfg.Probes, cfg.Gap)
 	if err != nil {
 		return nil, fmt.Errorf("fan-out: %w", err)
+	}
+	if prof != nil {
+		if err := prof.finish(ctx); err != nil {
+			return nil, fmt.Errorf("failed to profile the server: %w", err)
+		}
 	}
 	res.Fanout = &fo
 	met["fanout_p50_ms"] = fo.CompletionP50Ms
@@ -194,7 +205,7 @@ func (c *coordinator) slowConsumers(ctx context.Context, cfg benchConfig) (*slow
 	if got, _ := c.waitClients(ctx, cfg.Healthy, 20*time.Second); got != cfg.Healthy {
 		return nil, fmt.Errorf("server counts %d clients, want %d", got, cfg.Healthy)
 	}
-	base, err := c.rateStep(ctx, cfg.SlowRate, cfg.SlowDur, 5*time.Second)
+	base, err := c.rateStep(ctx, cfg.SlowRate, cfg.SlowBaseDur, 5*time.Second)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,14 @@ func parseFrame(b []byte) (frame, error) {
 	}
 	typ := b[1]
 	rest := b[2:]
+	if typ == '5' || typ == '6' {
+		// Binary packets announce their attachments first: "<count>-".
+		i := bytes.IndexByte(rest, '-')
+		if i < 0 {
+			return f, errBadFrame
+		}
+		rest = rest[i+1:]
+	}
 	f.nsp = "/"
 	if len(rest) > 0 && rest[0] == '/' {
 		i := bytes.IndexByte(rest, ',')
