@@ -15,6 +15,18 @@ describe('reconnect', () => {
     await server?.dispose()
   })
 
+  it('shows Offline while the browser is offline and Live when it is back', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+    await ctx.setOffline(true)
+    await waitForConnection(page, 'offline', 10_000)
+    assert.equal(await page.getByTestId('connection-state').innerText(), 'Offline')
+    await ctx.setOffline(false)
+    await waitForConnection(page, 'live', 20_000)
+    await ctx.close()
+  })
+
   it('goes Reconnecting then Polling while the server is down, and back to Live with the data caught up', { timeout: 180_000 }, async () => {
     const admin = await Api.login(server.url)
     const customer = await arrangeCustomer(admin, { name: unique('Catch Up') })

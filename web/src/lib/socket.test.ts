@@ -280,6 +280,16 @@ describe('AdminSocketService', () => {
     expect(svc.getHealth().state.kind).toBe('live')
   })
 
+  it('is live again at once when the connection survived a short offline spell', () => {
+    let notify: (o: boolean) => void = () => undefined
+    const { svc, socket } = setup({ network: { isOnline: () => true, subscribe: (fn) => ((notify = fn), () => undefined) } })
+    socket().serverAccept()
+    notify(false)
+    expect(svc.getHealth().state.kind).toBe('offline')
+    notify(true)
+    expect(svc.getHealth().state.kind).toBe('live')
+  })
+
   it('removes every listener and timer when stopped', () => {
     const { svc, socket, clock } = setup({ tokenExpiresAt: () => Date.now() + 3_600_000 })
     const s = socket()

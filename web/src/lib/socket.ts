@@ -386,6 +386,12 @@ export class AdminSocketService {
   private onOnline(): void {
     if (this.stopped) return
     this.attempt = 0
+    if (this.socket?.connected) {
+      // The connection outlived the outage (the browser closes it lazily).
+      this.setHealth({ state: { kind: 'live' }, transport: this.socket.transport() })
+      this.startPing()
+      return
+    }
     this.setState({ kind: 'connecting' })
     this.tryConnect()
   }
