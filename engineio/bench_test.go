@@ -3,6 +3,7 @@ package engineio
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -225,4 +226,68 @@ func memInUse() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse + m.StackInuse)
+}
+
+// BenchmarkBroadcastWebSocket fans each op out to 100 WebSocket clients
+// that read everything: one op is one message to all of them.
+func BenchmarkBroadcastWebSocket(b *testing.B) {
+	const fanout = 100
+	conns := make(chan *Conn, fanout)
+	srv := NewServer(Options{SendQueue: 1 << 16, PingInterval: time.Hour, OnConnection: func(c *Conn) { conns <- c }})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close(context.Background())
+	ctx := context.Background()
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/?EIO=4&transport=websocket"
+	var targets []*Conn
+	var clients []*websocket.Conn
+	for range fanout {
+		ws, _, err := websocket.Dial(ctx, url, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ws.CloseNow()
+		_, _, _ = ws.Read(ctx) // open packet
+		clients = append(clients, ws)
+		targets = append(targets, <-conns)
+	}
+	msg := benchPackets[0].Data
+	n := b.N
+	done := make(chan error, fanout)
+	for _, ws := range clients {
+		go func() {
+			for range n {
+				if _, r, err := ws.Reader(ctx); err != nil {
+					done <- err
+					return
+				} else if _, err := io.Copy(io.Discard, r); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < n; i++ {
+		for _, c := range targets {
+			if err := c.Send(msg, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if i%256 == 255 {
+			for _, c := range targets {
+				for c.queued() > 1<<14 {
+					time.Sleep(10 * time.Microsecond)
+				}
+			}
+		}
+	}
+	for range fanout {
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*fanout), "ns/send")
 }
