@@ -12,7 +12,7 @@ export function client(nsp = "/", options = {}) {
 
 // next resolves with the arguments of the next `event`, or rejects after
 // timeout milliseconds.
-export function next(socket, event, timeout = 3000) {
+export function next(socket, event, timeout = 5000) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler);
@@ -52,3 +52,13 @@ export function ack(socket, event, ...args) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// until resolves once cond() holds, checking every few milliseconds, and
+// rejects after timeout milliseconds.
+export async function until(cond, timeout = 5000, what = "condition") {
+  const deadline = Date.now() + timeout;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
