@@ -32,12 +32,12 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 	c.probe = nil
 	var ws *websocket.Conn
 	linger := false
+	if !graceful {
+		clear(c.queue) // drop references to message data
+		c.queue = c.queue[:0]
+	}
 	switch c.transport {
 	case TransportPolling:
-		if !graceful {
-			clear(c.queue)
-			c.queue = c.queue[:0]
-		}
 		if reason == ReasonTransportClose && err == nil {
 			// The client said close: end its pending GET cleanly.
 			c.noopPending = true
