@@ -79,7 +79,8 @@ type Server struct {
 	polling   bool
 	websocket bool
 
-	mu     sync.Mutex
+	// mu guards conns and closed; polling requests only read.
+	mu     sync.RWMutex
 	conns  map[string]*Conn
 	closed bool
 
@@ -179,9 +180,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
+	s.mu.RLock()
 	closed := s.closed
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if closed {
 		writeError(w, http.StatusServiceUnavailable, CodeBadRequest)
 		return
@@ -194,9 +195,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveSession(w http.ResponseWriter, r *http.Request, sid string, isWS bool) {
-	s.mu.Lock()
+	s.mu.RLock()
 	c := s.conns[sid]
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if c == nil {
 		s.refuse(w, r, CodeUnknownSID)
 		return
