@@ -21,10 +21,15 @@ import (
 // called (stop is safe to call more than once). Without --demo it does
 // nothing.
 func startDemo(ctx context.Context, cfg config.Config, svc *service.Services, stdout io.Writer, logger *slog.Logger) (stop func(), err error) {
+	return startDemoSized(ctx, cfg, demo.DefaultConfig(), svc, stdout, logger)
+}
+
+// startDemoSized is startDemo with a demo business of the given size.
+func startDemoSized(ctx context.Context, cfg config.Config, size demo.Config, svc *service.Services, stdout io.Writer, logger *slog.Logger) (stop func(), err error) {
 	if !cfg.Demo {
 		return func() {}, nil
 	}
-	if err := seedDemo(ctx, svc, demo.DefaultConfig(), stdout, logger); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
+	if err := seedDemo(ctx, svc, size, stdout, logger); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
 		return nil, err
 	} else if err != nil {
 		fmt.Fprintf(stdout, "Demo: the database already has data, so nothing was seeded (a demo database logs in with %s / %s).\n", demo.AdminEmail, demo.Password)

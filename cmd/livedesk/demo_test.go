@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/livedesk/livedesk/internal/config"
 	"github.com/livedesk/livedesk/internal/demo"
+	"github.com/livedesk/livedesk/internal/service"
 )
 
 // TestSeedAndDemo seeds a database with `livedesk seed`, refuses to seed it
@@ -45,19 +50,52 @@ func TestSeedAndDemo(t *testing.T) {
 	}
 }
 
-// TestServeDemoSeedsEmptyDatabase checks that --demo seeds a new database
-// (with the full-size business, which takes a minute under the race
-// detector: skipped with -short).
-func TestServeDemoSeedsEmptyDatabase(t *testing.T) {
+// TestDemoSeedsEmptyDatabase checks what serve --demo does at start: an
+// empty database is seeded and the login printed; a database with data is
+// left alone; either way the simulator runs until stopped.
+func TestDemoSeedsEmptyDatabase(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("seeding the full demo business takes a while")
+	ctx := context.Background()
+	db, err := openDB(ctx, dbURL(t, "sqlite"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	base := startServer(t, "--db", dbURL(t, "sqlite"), "--demo")
-	c := &client{t: t, base: base}
-	login := c.must(200, "POST", "/api/auth/login", map[string]any{"email": demo.AdminEmail, "password": demo.Password})
-	c.token, _ = login["token"].(string)
-	if stats := c.must(200, "GET", "/api/stats", nil); num(stats, "activeCustomers") < 100 {
-		t.Errorf("the full demo business has %d active customers, want over 100", num(stats, "activeCustomers"))
+	defer db.Close()
+	svc := service.New(db, service.Options{})
+	cfg := config.Default()
+	cfg.Demo = true
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	size := demo.Config{Customers: 15, Days: 2}
+
+	var out strings.Builder
+	stop, err := startDemoSized(ctx, cfg, size, svc, &out, logger)
+	if err != nil {
+		t.Fatal(err)
 	}
+	stop()
+	stop() // safe twice
+	if !strings.Contains(out.String(), "Demo login: "+demo.AdminEmail+" / "+demo.Password) {
+		t.Errorf("no demo login printed:\n%s", out.String())
+	}
+	if _, err := svc.Users.Authenticate(ctx, demo.AdminEmail, demo.Password); err != nil {
+		t.Errorf("the demo admin cannot log in: %v", err)
+	}
+
+	out.Reset()
+	stop, err = startDemoSized(ctx, cfg, size, svc, &out, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if !strings.Contains(out.String(), "already has data") {
+		t.Errorf("a second start did not say it left the data alone:\n%s", out.String())
+	}
+
+	cfg.Demo = false
+	out.Reset()
+	stop, err = startDemoSized(ctx, cfg, size, service.New(db, service.Options{}), &out, logger)
+	if err != nil || out.Len() != 0 {
+		t.Fatalf("without --demo: %v, printed %q", err, out.String())
+	}
+	stop()
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,11 +13,15 @@ import (
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/internal/store"
+	"github.com/livedesk/livedesk/socketio"
+	"github.com/livedesk/livedesk/socketio/redisadapter"
+	"github.com/redis/go-redis/v9"
 )
 
 // newHub builds the real-time layer on the services, with recovery
-// sessions kept in the database so clients resume across restarts.
-func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth.Tokens, logger *slog.Logger) *realtime.Hub {
+// sessions kept in the database so clients resume across restarts (and on
+// another instance). rdb, when not nil, connects the instances of a cluster.
+func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth.Tokens, logger *slog.Logger, rdb *redis.Client) *realtime.Hub {
 	opts := realtime.Options{
 		ReplayLimit:    cfg.ReplayLimit,
 		MaxConnsPerIP:  cfg.MaxConnsPerIP,
@@ -23,6 +29,9 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 		// Long enough to ride out a restart or a laptop lid closed for lunch;
 		// the gap is replayed from the event log, bounded by ReplayLimit.
 		RecoveryDuration: 10 * time.Minute,
+	}
+	if rdb != nil { // scale-out (issue 7)
+		opts.Adapter = clusterAdapter(cfg, rdb, logger)
 	}
 	return realtime.New(realtime.Deps{
 		Users:      svc.Users,
@@ -43,4 +52,65 @@ func serveAsyncAPI(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(realtime.AsyncAPI())
+}
+
+// --- scale-out (issue 7): Redis connects the instances of a cluster ---
+
+// openRedis connects to cfg.Redis, or returns nil when no Redis is
+// configured (one instance). An unreachable Redis does not stop the
+// instance: events come from the shared log anyway, the adapter reconnects
+// by itself, and /readyz reports the problem meanwhile.
+func openRedis(ctx context.Context, cfg config.Config, logger *slog.Logger) (*redis.Client, error) {
+	if cfg.Redis == "" {
+		return nil, nil
+	}
+	opts, err := redis.ParseURL(cfg.Redis)
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse --redis: %w", err)
+	}
+	// Short timeouts: an instance must notice a lost Redis within seconds,
+	// and no request may wait long on it.
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
+	opts.MaxRetries = 1
+	opts.ClientName = cfg.InstanceID
+	rdb := redis.NewClient(opts)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		logger.Warn("redis unreachable; starting anyway (not ready until it answers)", "redis", redactDSN(cfg.Redis), "err", err)
+	} else {
+		logger.Info("redis connected", "redis", redactDSN(cfg.Redis))
+	}
+	return rdb, nil
+}
+
+// clusterAdapter is the Socket.IO adapter of an instance in a cluster. The
+// channel key includes the Redis database number: pub/sub ignores database
+// numbers, so two deployments sharing one Redis stay apart by using two.
+func clusterAdapter(cfg config.Config, rdb *redis.Client, logger *slog.Logger) socketio.AdapterFactory {
+	return redisadapter.New(rdb, redisadapter.Options{
+		Key:               fmt.Sprintf("livedesk.%d", rdb.Options().DB),
+		Name:              cfg.InstanceID,
+		HeartbeatInterval: 2 * time.Second,
+		HeartbeatTimeout:  6 * time.Second,
+		RequestTimeout:    2 * time.Second,
+		PublishTimeout:    time.Second,
+		Logger:            logger,
+	})
+}
+
+// readiness reports whether the database and, when configured, Redis
+// answer (GET /readyz).
+func readiness(db *store.DB, rdb *redis.Client) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.Ping(ctx); err != nil {
+			return err
+		}
+		if rdb != nil {
+			if err := rdb.Ping(ctx).Err(); err != nil {
+				return fmt.Errorf("failed to ping redis: %w", err)
+			}
+		}
+		return nil
+	}
 }

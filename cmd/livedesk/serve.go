@@ -61,7 +61,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	tokens := auth.NewTokens(secret, cfg.TokenTTL, nil)
 
-	hub = newHub(cfg, db, svc, tokens, logger)
+	rdb, err := openRedis(ctx, cfg, logger) // scale-out: nil without --redis
+	if err != nil {
+		return err
+	}
+	if rdb != nil {
+		defer rdb.Close()
+	}
+	hub = newHub(cfg, db, svc, tokens, logger, rdb)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("failed to start the real-time hub: %w", err)
 	}
@@ -75,7 +82,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Stats:      svc.Stats,
 		Tokens:     tokens,
 		Logger:     logger,
-		Ready:      db.Ping,
+		Ready:      readiness(db, rdb), // database, and Redis when configured
 		Ops:        func(ctx context.Context) any { return hub.Ops(ctx) },
 		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins},
 	})
