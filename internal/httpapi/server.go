@@ -44,9 +44,9 @@ type Options struct {
 	// (CORS). Empty allows same-origin use only; "*" allows any origin
 	// (safe enough because credentials are bearer tokens, never cookies).
 	AllowedOrigins []string
-	// LoginPerIP and LoginPerAccount limit login attempts (defaults: bursts
-	// of 20 per client address, refilled one every 3s; 5 failures per
-	// account, refilled one every 30s).
+	// LoginPerIP and LoginPerAccount limit failed logins (defaults: 20 per
+	// client address, then one more every 3s; 5 per account, then one more
+	// every 30s).
 	LoginPerIP      *auth.Limiter
 	LoginPerAccount *auth.Limiter
 	// Now is the clock (time.Now when nil); analytics defaults use it.

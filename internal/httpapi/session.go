@@ -29,18 +29,21 @@ func (s *server) newSession(u *domain.User) (*session, error) {
 	return &session{Token: token, ExpiresAt: exp, RefreshToken: refresh, User: u}, nil
 }
 
-// handleLogin exchanges an email and password for a session. Attempts are
-// limited per client address (every attempt counts) and per account (only
-// failures count, so a user who types the right password is never locked
-// out by their own success; an attacker guessing one account's password
-// is held back whatever address they come from).
+// handleLogin exchanges an email and password for a session. Failed
+// attempts are limited per client address (against one address trying many
+// accounts) and per account (against many addresses trying one account).
+// Only failures count, so people who type their password right are never
+// held back, however many of them share an address (a NAT, a proxy, a test
+// harness); an address or account over its limit is refused before the
+// password is even checked.
 func (s *server) handleLogin() http.Handler {
 	type request struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := s.perIP.Allow(clientIP(r)); !ok {
+		ip := clientIP(r)
+		if ok, wait := s.perIP.Check(ip); !ok {
 			s.rateLimited(w, r, wait)
 			return
 		}
@@ -66,6 +69,7 @@ func (s *server) handleLogin() http.Handler {
 		u, err := s.Users.Authenticate(r.Context(), req.Email, req.Password)
 		if err != nil {
 			if domain.ErrorCode(err) == domain.CodeUnauthorized {
+				s.perIP.Allow(ip)
 				s.perAcct.Allow(account)
 			}
 			s.error(w, r, err)
