@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"strconv"
@@ -259,11 +258,3 @@ func (c *coordinator) loadgenPIDs() []int {
 func ms(ns int64) float64 { return float64(ns) / 1e6 }
 
 func msf(ns float64) float64 { return ns / 1e6 }
-
-func round(x float64, digits int) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return x
-	}
-	p := math.Pow(10, float64(digits))
-	return math.Round(x*p) / p
-}
