@@ -14,6 +14,13 @@ import (
 // with WithOffset (or Socket.EmitWithOffset); the client remembers the last
 // one it received and sends it back on reconnection, and the namespace's
 // replay hook (Namespace.OnRecover) emits what came after it.
+//
+// As with the reference server, the official client asks for recovery only
+// once it holds an offset: an application whose events may be rare sends
+// each new socket its current position at once (say, an event carrying the
+// log's last sequence number with EmitWithOffset). The offsets a socket
+// receives must increase, since the client keeps the last one, not the
+// highest.
 type RecoveryOptions struct {
 	// MaxDisconnectionDuration is how long a session can be resumed
 	// (default 2 minutes).

@@ -2,7 +2,8 @@
 // events a socket missed while its transport was down.
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { ack, client, connected, next, until } from "./helpers.mjs";
+import { Manager } from "socket.io-client";
+import { URL, ack, client, connected, next, until } from "./helpers.mjs";
 
 describe("connection state recovery", () => {
   const sockets = [];
@@ -40,6 +41,21 @@ describe("connection state recovery", () => {
       assert.deepEqual(received.slice(3), [["live", String(s3)]], JSON.stringify(received));
     });
   }
+
+  it("recovers both namespaces of a multiplexed connection", async () => {
+    const manager = new Manager(URL, { autoConnect: false, reconnectionDelay: 300, reconnectionDelayMax: 300 });
+    const main = manager.socket("/");
+    const custom = manager.socket("/custom");
+    sockets.push(main, custom);
+    await Promise.all([connected(main), connected(custom)]);
+    const ids = [main.id, custom.id];
+    const back = Promise.all([next(main, "connect"), next(custom, "connect")]);
+    manager.engine.close();
+    await back;
+    assert.deepEqual([main.recovered, custom.recovered], [true, true]);
+    assert.deepEqual([main.id, custom.id], ids);
+    assert.deepEqual(await ack(custom, "echo", "ok"), ["ok"]);
+  });
 
   it("does not recover after an explicit disconnect()", async () => {
     const socket = client("/");

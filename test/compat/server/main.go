@@ -85,6 +85,12 @@ func (l *eventLog) append(v string) int {
 	return len(l.events)
 }
 
+func (l *eventLog) position() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strconv.Itoa(len(l.events))
+}
+
 func (l *eventLog) after(offset string) (seqs []int, values []string) {
 	n, _ := strconv.Atoi(offset)
 	l.mu.Lock()
@@ -134,6 +140,7 @@ func newServer(logger *slog.Logger) *socketio.Server {
 			s.Join("feed")
 		}
 		common(main, s)
+		_ = s.EmitWithOffset(log.position(), "position")
 		s.On("publish", func(ctx context.Context, args socketio.Args, ack socketio.AckFunc) {
 			var v string
 			_ = args.Decode(0, &v)
@@ -145,7 +152,12 @@ func newServer(logger *slog.Logger) *socketio.Server {
 		})
 	})
 	custom := sio.Of("/custom")
-	custom.OnConnection(func(s *socketio.Socket) { common(custom, s) })
+	custom.OnConnection(func(s *socketio.Socket) {
+		common(custom, s)
+		// Every socket gets an offset at once, so that it can recover
+		// even if it receives no event before its connection drops.
+		_ = s.EmitWithOffset(log.position(), "position")
+	})
 	return sio
 }
 
