@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/domain"
@@ -72,15 +73,10 @@ func (s *server) error(w http.ResponseWriter, r *http.Request, err error) {
 	s.respond(w, r, status, errorBody{Error: de})
 }
 
-// retryAfter sets the Retry-After header to d rounded up to whole seconds.
-func retryAfter(w http.ResponseWriter, secs float64) {
-	n := int(secs)
-	if float64(n) < secs {
-		n++
-	}
-	if n < 1 {
-		n = 1
-	}
+// retryAfter sets the Retry-After header to d rounded up to whole seconds
+// (at least one: "0" would invite an immediate retry).
+func retryAfter(w http.ResponseWriter, d time.Duration) {
+	n := max(1, int((d+time.Second-1)/time.Second))
 	w.Header().Set("Retry-After", strconv.Itoa(n))
 }
 

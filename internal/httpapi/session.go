@@ -132,7 +132,7 @@ func (s *server) startSession(w http.ResponseWriter, r *http.Request, u *domain.
 }
 
 func (s *server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration) {
-	retryAfter(w, wait.Seconds())
+	retryAfter(w, wait)
 	s.error(w, r, &domain.Error{Code: domain.CodeRateLimited, Message: "too many login attempts; retry later"})
 }
 
