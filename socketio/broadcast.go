@@ -163,3 +163,15 @@ func (ns *Namespace) FetchSockets(ctx context.Context) ([]SocketInfo, error) {
 func (ns *Namespace) DisconnectSockets(ctx context.Context, close bool) error {
 	return (&BroadcastOperator{ns: ns}).DisconnectSockets(ctx, close)
 }
+
+// SocketsJoin makes every socket of the namespace, on every node, join
+// rooms.
+func (ns *Namespace) SocketsJoin(ctx context.Context, rooms ...string) error {
+	return (&BroadcastOperator{ns: ns}).SocketsJoin(ctx, rooms...)
+}
+
+// SocketsLeave makes every socket of the namespace, on every node, leave
+// rooms.
+func (ns *Namespace) SocketsLeave(ctx context.Context, rooms ...string) error {
+	return (&BroadcastOperator{ns: ns}).SocketsLeave(ctx, rooms...)
+}
