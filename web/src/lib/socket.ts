@@ -1,15 +1,19 @@
-import { io, type Socket } from 'socket.io-client'
-import type {
-  Ack,
-  ClientToServerEvents,
-  CommandMap,
-  CommandName,
-  EventsResponse,
-  LogEvent,
-  ServerEventMap,
-  ServerEventName,
-  ServerToClientEvents,
-} from './types'
+import type { Ack, CommandMap, CommandName, EventsResponse, ServerEventMap, ServerEventName } from './types'
+import {
+  backoffDelay,
+  eventToServerEvents,
+  SERVER_EVENTS,
+  systemClock,
+  type Clock,
+  type ConnectionState,
+  type EventListener,
+  type Health,
+  type NetworkStatus,
+  type SocketFactory,
+  type SocketHandle,
+} from './socketModel'
+
+export * from './socketModel'
 
 // AdminSocketService owns the one Socket.IO connection of this browser (see
 // tabs.ts for how tabs share it). It runs its own reconnection loop instead of
@@ -22,68 +26,6 @@ import type {
 //        └─ online ◀─ offline (browser offline)        ▼
 //                                              polling (REST every 60 s,
 //                                              reconnecting in the background)
-
-export type Transport = 'websocket' | 'polling'
-
-export type ConnectionState =
-  | { kind: 'connecting' }
-  | { kind: 'live' }
-  | { kind: 'reconnecting'; attempt: number; maxAttempts: number }
-  | { kind: 'polling'; intervalMs: number }
-  | { kind: 'offline'; reason: 'network' | 'stopped' | 'auth' }
-
-export interface Health {
-  state: ConnectionState
-  transport: Transport | null
-  rttMs: number | null
-  lastSeq: number
-  /** Epoch ms of the last server event or successful poll. */
-  lastEventAt: number | null
-}
-
-export interface EventMeta {
-  /** True for events fetched over REST (catch-up or polling), not pushed live. */
-  replayed: boolean
-}
-
-export type EventListener<K extends ServerEventName> = (payload: ServerEventMap[K], meta: EventMeta) => void
-
-export interface Clock {
-  now(): number
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
-}
-
-/** SocketHandle is the part of a Socket.IO client socket the service uses. */
-export interface SocketHandle {
-  readonly connected: boolean
-  readonly recovered: boolean
-  connect(): void
-  disconnect(): void
-  on(event: string, fn: (...args: never[]) => void): void
-  removeAllListeners(): void
-  emit(event: string, payload: unknown, ack: (res: unknown) => void): void
-  transport(): Transport | null
-  onTransportChange(fn: (t: Transport) => void): void
-}
-
-export interface SocketOptions {
-  /** Called before every connection attempt, so reconnects use the newest token. */
-  auth: (cb: (data: Record<string, unknown>) => void) => void
-}
-
-export type SocketFactory = (opts: SocketOptions) => SocketHandle
-
-export interface NetworkStatus {
-  isOnline(): boolean
-  subscribe(fn: (online: boolean) => void): () => void
-}
 
 export interface SocketServiceDeps {
   socketFactory: SocketFactory
@@ -108,8 +50,6 @@ export interface SocketServiceDeps {
 
 export const MAX_ATTEMPTS = 5
 export const POLL_INTERVAL_MS = 60_000
-const BASE_DELAY_MS = 1_000
-const MAX_DELAY_MS = 16_000
 const BACKGROUND_RETRY_MS = 30_000
 const PING_INTERVAL_MS = 20_000
 const COMMAND_TIMEOUT_MS = 8_000
@@ -117,42 +57,6 @@ const REFRESH_LEAD_MS = 60_000
 const CATCH_UP_PAGE = 500
 const CATCH_UP_MAX_PAGES = 10
 const SEEN_WINDOW = 5_000
-
-export const SERVER_EVENTS: ServerEventName[] = [
-  'stats:updated',
-  'delivery:updated',
-  'payment:added',
-  'customer:updated',
-  'activity:updated',
-  'user:updated',
-  'presence:updated',
-  'error',
-]
-
-/** backoffDelay is the wait before reconnection attempt n (1-based), ±20 % jitter. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(BASE_DELAY_MS * 2 ** (attempt - 1), MAX_DELAY_MS)
-  return Math.round(base * (0.8 + 0.4 * random()))
-}
-
-/** eventToServerEvents turns an event-log entry into the socket events it stands for. */
-export function eventToServerEvents(e: LogEvent): Array<[ServerEventName, unknown]> {
-  const { payload, ...entry } = e
-  const out: Array<[ServerEventName, unknown]> = []
-  const p = (payload ?? {}) as Record<string, unknown>
-  const base = { seq: e.seq, at: e.at }
-  if (e.action.startsWith('customer.') && p.customer) {
-    out.push(['customer:updated', { ...base, customer: p.customer, change: p.change ?? 'updated' }])
-  } else if (e.action.startsWith('delivery.') && p.delivery) {
-    out.push(['delivery:updated', { ...base, delivery: p.delivery, previousStatus: p.previousStatus ?? '' }])
-  } else if (e.action === 'payment.added' && p.payment) {
-    out.push(['payment:added', { ...base, payment: p.payment, customer: p.customer }])
-  } else if (e.action.startsWith('user.') && p.user) {
-    out.push(['user:updated', { ...base, user: p.user }])
-  }
-  out.push(['activity:updated', { ...base, entry }])
-  return out
-}
 
 class AckTimeout extends Error {}
 
@@ -589,52 +493,5 @@ export class AdminSocketService {
   private setHealth(patch: Partial<Health>): void {
     this.health = { ...this.health, ...patch }
     for (const fn of [...this.healthListeners]) fn(this.health)
-  }
-}
-
-/** socketIOFactory connects to the same origin's /socket.io/ with the official client. */
-export function socketIOFactory(url?: string): SocketFactory {
-  return ({ auth }) => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url ?? '', {
-      path: '/socket.io/',
-      autoConnect: false,
-      // AdminSocketService runs the reconnection loop itself (see above).
-      reconnection: false,
-      timeout: 10_000,
-      auth,
-    })
-    const name = (): Transport | null => {
-      const t = socket.io.engine?.transport?.name
-      return t === 'websocket' || t === 'polling' ? t : null
-    }
-    const transportListeners = new Set<(t: Transport) => void>()
-    socket.io.on('open', () => {
-      socket.io.engine.on('upgrade', () => {
-        const t = name()
-        if (t) for (const fn of transportListeners) fn(t)
-      })
-    })
-    const untyped = socket as unknown as {
-      on(ev: string, fn: (...a: unknown[]) => void): void
-      emit(ev: string, ...a: unknown[]): void
-    }
-    return {
-      get connected() {
-        return socket.connected
-      },
-      get recovered() {
-        return socket.recovered
-      },
-      connect: () => void socket.connect(),
-      disconnect: () => void socket.disconnect(),
-      on: (ev, fn) => untyped.on(ev, fn as (...a: unknown[]) => void),
-      removeAllListeners: () => {
-        socket.removeAllListeners()
-        transportListeners.clear()
-      },
-      emit: (ev, payload, ack) => untyped.emit(ev, payload, ack),
-      transport: name,
-      onTransportChange: (fn) => void transportListeners.add(fn),
-    }
   }
 }

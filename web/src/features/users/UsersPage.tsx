@@ -128,7 +128,7 @@ export function UsersPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col" className="hide-sm">Role</th>
-                  <th scope="col">Status</th>
+                  <th scope="col" className="hide-sm">Status</th>
                   <th scope="col" className="hide-sm">Last seen</th>
                   <th scope="col" className="num">
                     <span className="sr-only">Actions</span>
@@ -165,11 +165,14 @@ function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
       <td>
         <div className="cell-main">{u.name}</div>
         <div className="cell-sub">{u.email}</div>
+        <div className="show-sm">
+          <Badge value={u.status} />
+        </div>
       </td>
       <td className="hide-sm">
         <Badge value={u.role} />
       </td>
-      <td>
+      <td className="hide-sm">
         <Badge value={u.status} />
       </td>
       <td className="hide-sm">{u.lastSeenAt ? formatAgo(new Date(u.lastSeenAt).getTime(), now) : 'Never'}</td>
