@@ -206,3 +206,26 @@ func TestConnRequest(t *testing.T) {
 		t.Error("Body should be http.NoBody")
 	}
 }
+
+func TestOptionsDefaults(t *testing.T) {
+	t.Parallel()
+	o := NewServer(Options{}).opts
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"PingInterval", o.PingInterval, 25 * time.Second},
+		{"PingTimeout", o.PingTimeout, 20 * time.Second},
+		{"UpgradeTimeout", o.UpgradeTimeout, 10 * time.Second},
+		{"MaxPayload", o.MaxPayload, int64(1_000_000)},
+		{"Transports", strings.Join(o.Transports, ","), "polling,websocket"},
+		{"SendQueue", o.SendQueue, 1024},
+		{"Logger set", o.Logger != nil, true},
+		{"CheckOrigin set", o.CheckOrigin != nil, true},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
