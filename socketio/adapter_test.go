@@ -66,3 +66,25 @@ func TestBroadcastOperatorImmutable(t *testing.T) {
 		t.Fatalf("derived: %+v", o)
 	}
 }
+
+func TestNewArgs(t *testing.T) {
+	t.Parallel()
+	args, err := NewArgs("a", 2, []byte{3}, map[string]bool{"d": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	var n int
+	var b []byte
+	var m map[string]bool
+	if args.Len() != 4 || args.Decode(0, &s) != nil || args.Decode(1, &n) != nil ||
+		args.Decode(2, &b) != nil || args.Decode(3, &m) != nil {
+		t.Fatalf("decode %v failed", args)
+	}
+	if s != "a" || n != 2 || len(b) != 1 || b[0] != 3 || !m["d"] {
+		t.Fatalf("got %q %d %v %v", s, n, b, m)
+	}
+	if err := args.Decode(4, &s); err == nil {
+		t.Fatal("decoding a missing argument succeeded")
+	}
+}

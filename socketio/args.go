@@ -17,6 +17,16 @@ type Args struct {
 	atts [][]byte
 }
 
+// NewArgs builds Args from values encoded as for Emit, as if a client had
+// sent them: handy to test event handlers without a connection.
+func NewArgs(values ...any) (Args, error) {
+	buf, atts, err := appendValues([]byte{'['}, nil, true, values)
+	if err != nil {
+		return Args{}, err
+	}
+	return splitArgs(append(buf, ']'), atts, 0)
+}
+
 // Len reports the number of arguments.
 func (a Args) Len() int { return len(a.raw) }
 
