@@ -187,3 +187,15 @@ func Audience(ev *domain.Event) (vendorID int64) {
 	}
 	return ev.VendorID
 }
+
+// receives reports whether a socket of this user is in the audience of ev,
+// as the live broadcast chooses it (admins, and Audience's vendor). A
+// replay must send exactly what live delivery would have: the log shows a
+// vendor more (its own account's changes) than the socket sends it.
+func (d *socketData) receives(ev *domain.Event) bool {
+	if d.Role == domain.RoleAdmin {
+		return true
+	}
+	v := Audience(ev)
+	return d.Role == domain.RoleVendor && v != 0 && v == d.UserID
+}

@@ -118,3 +118,37 @@ func TestParseOffset(t *testing.T) {
 		t.Errorf("Offset() = %q, want 5-1", got)
 	}
 }
+
+// TestReceives checks that a replay selects the events live delivery sends
+// a socket: everything for admins; for a vendor, its own records but no
+// user event, not even about its own account (the log shows it that one).
+func TestReceives(t *testing.T) {
+	t.Parallel()
+	admin := &socketData{UserID: 1, Role: domain.RoleAdmin}
+	vendor := &socketData{UserID: 7, Role: domain.RoleVendor}
+	tests := []struct {
+		ev          domain.Event
+		admin, mine bool
+	}{
+		{domain.Event{Entity: domain.EntityPayment, VendorID: 7}, true, true},
+		{domain.Event{Entity: domain.EntityDelivery, VendorID: 7}, true, true},
+		{domain.Event{Entity: domain.EntityCustomer, VendorID: 7}, true, true},
+		{domain.Event{Entity: domain.EntityPayment, VendorID: 8}, true, false},
+		{domain.Event{Entity: domain.EntityCustomer, VendorID: 0}, true, false},
+		{domain.Event{Entity: domain.EntityUser, VendorID: 7}, true, false},
+		{domain.Event{Entity: domain.EntityUser, VendorID: 0}, true, false},
+	}
+	for _, tt := range tests {
+		if got := admin.receives(&tt.ev); got != tt.admin {
+			t.Errorf("admin receives %s of vendor %d = %v, want %v", tt.ev.Entity, tt.ev.VendorID, got, tt.admin)
+		}
+		if got := vendor.receives(&tt.ev); got != tt.mine {
+			t.Errorf("vendor 7 receives %s of vendor %d = %v, want %v", tt.ev.Entity, tt.ev.VendorID, got, tt.mine)
+		}
+		// Live delivery: the rooms publish broadcasts to.
+		live := Audience(&tt.ev) == vendor.UserID
+		if live != tt.mine {
+			t.Errorf("live delivery of %s of vendor %d to vendor 7 = %v, replay %v", tt.ev.Entity, tt.ev.VendorID, live, tt.mine)
+		}
+	}
+}

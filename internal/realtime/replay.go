@@ -66,6 +66,9 @@ func (h *Hub) replay(ctx context.Context, s *socketio.Socket, offset string) err
 				return nil
 			}
 			after = ev.Seq
+			if !d.receives(ev) {
+				continue
+			}
 			msgs, err := Messages(ev)
 			if err != nil {
 				continue
