@@ -258,3 +258,59 @@ describe("revocation: suspending a user or changing its role", () => {
     assert.equal(named(s.log, "payment:added").length, 0, "another vendor's payment");
   });
 });
+
+describe("a session recovered after a role change", () => {
+  let env;
+  const sockets = [];
+  before(async () => {
+    env = await setup();
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await env?.server.stop();
+    env?.ws.remove();
+  });
+
+  // Its replay holds no admin-only event either: not even the change of its
+  // own account, which live delivery sends to admins only.
+  it("gets the rooms and the replay of the new role, not those of the session", async () => {
+    const { server, admin, customerA, customerB, ids } = env;
+    const id = env.ws.createUser({ email: "demoted@rt.test", role: "admin", name: "Dee Admin" });
+    const old = await server.login("demoted@rt.test");
+    const s = await connect(server.url, old.token);
+    sockets.push(s);
+    await server.pay(admin.token, customerB.id, 100);
+    await until(() => named(s.log, "payment:added").length === 1);
+
+    // Its transport drops; meanwhile it is made a vendor (so it is now
+    // vendor `id`, with no customers), and logs in again.
+    s.io.reconnection(false);
+    const gone = next(s, "disconnect");
+    s.io.engine.close();
+    await gone;
+    await server.must("PATCH", `/api/users/${id}`, { token: admin.token, body: { role: "vendor" } });
+    const fresh = await server.login("demoted@rt.test");
+    assert.equal(fresh.user.role, "vendor");
+    // The client reconnects with its new token (as the dashboard's auth
+    // callback does) and its old session id.
+    s.auth = { token: fresh.token };
+    const mark = s.log.length;
+    await connected(s);
+    assert.equal(s.recovered, true, "its session resumes, under its new identity");
+
+    // Whatever happens to the session, it must now see as a vendor only.
+    await server.pay(admin.token, customerA.id, 100);
+    await server.pay(admin.token, customerB.id, 100);
+    await server.must("PATCH", `/api/users/${ids.vendorA}`, { token: admin.token, body: { name: "Vendor A renamed" } });
+    await sleep(700);
+    const got = s.log.slice(mark).filter((e) => e.name !== "stats:updated");
+    assert.deepEqual(
+      got.map((e) => [e.name, e.payload?.seq, e.payload?.entry?.vendorId ?? e.payload?.payment?.vendorId]),
+      [],
+      "a vendor with no customers receives no other vendor's or admin-only event",
+    );
+    // Its figures are a vendor's (its own, empty), not the business's.
+    const st = named(s.log.slice(mark), "stats:updated").at(-1)?.payload.stats;
+    if (st) assert.equal(st.paymentsToday, 0, JSON.stringify(st));
+  });
+});
