@@ -136,3 +136,44 @@ func TestOverflowWhileSending(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryHeldBackOverflow checks that a replay during which too many
+// live events arrive is abandoned: the connection closes and no session is
+// kept, so the client starts afresh instead of missing events.
+func TestRecoveryHeldBackOverflow(t *testing.T) {
+	t.Parallel()
+	store := NewMemorySessionStore(time.Minute)
+	srv := newServer(Options{Recovery: &RecoveryOptions{Store: store, MaxHeldBack: 5}})
+	ns := srv.Of("/")
+	ns.OnRecover(func(ctx context.Context, s *Socket, _ string) error {
+		for i := 0; i < 10; i++ {
+			_ = ns.WithOffset(fmt.Sprint(100+i)).Emit(ctx, "live", i)
+		}
+		return nil
+	})
+	gone := make(chan DisconnectReason, 1)
+	ns.OnConnection(func(s *Socket) {
+		s.OnDisconnect(func(r DisconnectReason) { gone <- r })
+	})
+	_ = store.SaveSession(context.Background(), Session{PID: "p1", SID: "s1", Namespace: "/", DisconnectedAt: time.Now()})
+	c := newFakeConn()
+	srv.accept(c)
+	c.onMessage([]byte(`0{"pid":"p1","offset":"1"}`), false)
+	select {
+	case r := <-gone:
+		if r != ReasonServerNamespaceDisconnect {
+			t.Fatalf("reason %q, want %q", r, ReasonServerNamespaceDisconnect)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("socket not disconnected")
+	}
+	if !c.closed.Load() {
+		t.Fatal("connection not closed")
+	}
+	if n := store.Len(); n != 0 {
+		t.Fatalf("%d sessions saved, want none", n)
+	}
+	if got := c.frames.Load(); got != 1 {
+		t.Fatalf("%d frames sent, want only the CONNECT answer", got)
+	}
+}

@@ -30,6 +30,11 @@ type RecoveryOptions struct {
 	// CompareOffsets orders two offsets like strings.Compare (default
 	// CompareOffsets, numeric order for decimal offsets).
 	CompareOffsets func(a, b string) int
+	// MaxHeldBack bounds the live events held back while a replay runs
+	// (default 10000). Past it, the replay is abandoned: the connection is
+	// closed without saving the session, so the client reconnects afresh
+	// (socket.recovered === false) rather than missing events.
+	MaxHeldBack int
 	// SkipMiddlewares lets a recovered socket in without running the
 	// namespace's middlewares again, as the reference server does by
 	// default. Off by default here: middlewares run for every socket, and
@@ -74,8 +79,10 @@ type Replayer func(ctx context.Context, s *Socket, offset string) error
 
 // recoveryState is the replay in progress of a recovered socket.
 type recoveryState struct {
-	last   string // highest offset the client has or was replayed
-	queued []queuedFrames
+	last     string // highest offset the client has or was replayed
+	queued   []queuedFrames
+	max      int
+	overflow bool
 }
 
 type queuedFrames struct {
@@ -90,7 +97,14 @@ func (r *recoveryState) replayed(offset string, cmp func(a, b string) int) {
 }
 
 func (r *recoveryState) buffer(frames [][]byte, offset string) {
-	r.queued = append(r.queued, queuedFrames{frames: frames, offset: offset})
+	if len(r.queued) >= r.max {
+		r.overflow = true
+		r.queued = nil
+		return
+	}
+	if !r.overflow {
+		r.queued = append(r.queued, queuedFrames{frames: frames, offset: offset})
+	}
 }
 
 // finishRecovery sends the live events that arrived during the replay and
@@ -108,6 +122,12 @@ func (s *Socket) finishRecovery() {
 		return
 	}
 	s.recovery = nil
+	if r.overflow {
+		s.mu.Unlock()
+		s.ns.srv.logger.Warn("socketio: too many live events during the replay, closing the connection", "sid", s.ID())
+		s.client.fail(ReasonServerNamespaceDisconnect)
+		return
+	}
 	var send [][][]byte
 	for _, q := range r.queued {
 		if q.offset != "" && r.last != "" && cmp(q.offset, r.last) <= 0 {
@@ -184,7 +204,7 @@ func (srv *Server) restoreSession(ctx context.Context, s *Socket) (sess Session,
 		s.rooms[r] = struct{}{}
 	}
 	s.lastOffset = offset
-	s.recovery = &recoveryState{last: offset}
+	s.recovery = &recoveryState{last: offset, max: srv.opts.Recovery.MaxHeldBack}
 	s.mu.Unlock()
 	return sess, offset, true
 }

@@ -54,6 +54,9 @@ func (o *Options) setDefaults() {
 		if rc.CompareOffsets == nil {
 			rc.CompareOffsets = CompareOffsets
 		}
+		if rc.MaxHeldBack <= 0 {
+			rc.MaxHeldBack = 10000
+		}
 		o.Recovery = &rc
 	}
 }
