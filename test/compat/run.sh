@@ -5,30 +5,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-tmp="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+bin="$(mktemp -d)"
+trap 'rm -rf "$bin"' EXIT
 
-(cd "$root" && go build -o "$tmp/compat-server" ./test/compat/server)
-(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-
-"$tmp/compat-server" -addr 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
-server_pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url="$(sed -n 's/^listening on //p' "$tmp/out")"
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  echo "compat: the test server did not start" >&2
-  cat "$tmp/err" >&2
-  exit 1
+(cd "$root" && go build -o "$bin/compat-server" ./test/compat/server)
+if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-echo "compat: socket.io-client $(node -p "require('$here/node_modules/socket.io-client/package.json').version") against $url"
+echo "compat: socket.io-client $(node -p "require('$here/node_modules/socket.io-client/package.json').version")"
 cd "$here"
-SERVER_URL="$url" node --test --test-concurrency=1 "$@"
+"$root/scripts/with-server.sh" "$bin/compat-server" -addr 127.0.0.1:0 -- node --test --test-concurrency=1 "$@"
