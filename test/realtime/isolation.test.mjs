@@ -165,5 +165,17 @@ describe("vendor isolation", () => {
     assert.equal(res.error.code, "NOT_FOUND", JSON.stringify(res));
     const b = await server.must("GET", `/api/customers/${customerB.id}`, { token: env.admin.token });
     assert.equal(b.balanceCents, customerB.balanceCents, "nothing was credited");
+
+    // Reusing another vendor's idempotency key never returns its payment.
+    const pb = await connect(server.url, env.vendorB.token);
+    sockets.push(pb);
+    const mine = await ack(a, "payment:add", { customerId: env.customerA.id, amountCents: 300, method: "cash", idempotencyKey: "vendor-a-key" });
+    assert.equal(mine.ok, true, JSON.stringify(mine));
+    for (const customerId of [env.customerA.id, customerB.id]) {
+      const other = await ack(pb, "payment:add", { customerId, amountCents: 300, method: "cash", idempotencyKey: "vendor-a-key" });
+      assert.equal(other.ok, false, JSON.stringify(other));
+      assert.ok(["NOT_FOUND", "CONFLICT"].includes(other.error.code), JSON.stringify(other));
+      assert.ok(!JSON.stringify(other).includes(`"id":${mine.data.payment.id},`), "no trace of the other vendor's payment");
+    }
   });
 });
