@@ -135,6 +135,18 @@ describe("token expiry (--token-ttl 5s)", () => {
     );
     assertRefused(err, "TOKEN_EXPIRED");
 
+    // Its transport drops after the original expiry: it comes back with the
+    // token it holds now (as the dashboard's auth callback gives it) and
+    // recovers what it missed.
+    refreshing.auth = { token: fresh.token };
+    const dropped = next(refreshing, "disconnect");
+    refreshing.io.engine.close();
+    await dropped;
+    const missed = await server.pay(fresh.token, customerA.id, 200);
+    await connected(refreshing);
+    assert.equal(refreshing.recovered, true);
+    await until(() => named(refreshing.log, "payment:added").some((e) => e.payload.payment.id === missed.payment.id), 5000, () => "the missed payment");
+
     // The refreshed socket expires in its turn, at the new expiry.
     const refreshedGone = await next(refreshing, "disconnect", 10000);
     assert.equal(refreshedGone, "io server disconnect");
