@@ -147,7 +147,7 @@ func (c *Config) Validate() error {
 	case c.Addr == "":
 		return errors.New("--addr must not be empty")
 	case !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://"):
-		return fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", c.DB)
+		return fmt.Errorf("--db %q: want sqlite:PATH or postgres://USER@HOST:PORT/DB", c.DB)
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
 	case c.TokenTTL < 5*time.Second:
