@@ -132,6 +132,16 @@ describe('dashboard', () => {
     const vendorApi = await Api.login(server.url, vendorEmail, 'vendor-pass-123')
     const list = await vendorApi.get('/api/customers?limit=500')
     assert.ok(list.items.every((c) => c.vendorId === vendor.id), 'vendor API returned another vendor’s customer')
+
+    // Live events too: the vendor sees its own customer's payment, never the other's.
+    await page.goto(server.url + '/')
+    await waitForConnection(page, 'live')
+    const feed = page.getByTestId('activity-feed')
+    await admin.post('/api/payments', { customerId: theirs.id, amountCents: 999, method: 'cash', idempotencyKey: crypto.randomUUID() })
+    await admin.post('/api/payments', { customerId: mine.id, amountCents: 888, method: 'cash', idempotencyKey: crypto.randomUUID() })
+    await feed.getByText(mine.name).first().waitFor({ timeout: 2_000 })
+    assert.equal(await feed.getByText(theirs.name).count(), 0, 'the vendor saw another vendor’s payment')
+    assert.equal(await page.getByTestId('toast').filter({ hasText: '₹9.99' }).count(), 0)
     await ctx.close()
   })
 

@@ -101,6 +101,5 @@ export function makeRealtimeClient(services: Services, qc: QueryClient): Realtim
         initialSeq,
       }),
   })
-  client.start()
   return client
 }

@@ -46,6 +46,8 @@ export function SocketProvider({ createClient, children }: SocketProviderProps) 
     const c = createClient()
     const unsync = syncCache(c, qc)
     setClient(c)
+    // Started after the cache listens, so not even the first event is missed.
+    c.start()
     return () => {
       unsync()
       c.stop()

@@ -12,7 +12,7 @@ function browser() {
   const sockets: FakeSocket[] = []
   const initialSeqs: number[] = []
   const fetchEvents = vi.fn(async (after: number): Promise<EventsResponse> => ({ items: [], lastSeq: after }))
-  const openTab = (name: string) => {
+  const openTab = (name: string, { start = true } = {}) => {
     const tab = new TabRealtime({
       tabId: name,
       locks,
@@ -35,7 +35,7 @@ function browser() {
         })
       },
     })
-    tab.start()
+    if (start) tab.start()
     return tab
   }
   return { openTab, sockets, initialSeqs, fetchEvents }
@@ -100,6 +100,22 @@ describe('TabRealtime', () => {
     // A new socket cannot be recovered by the server: catch up over REST.
     expect(b.fetchEvents).toHaveBeenCalledWith(21, 500)
     expect(t3.getHealth().state.kind).toBe('live')
+  })
+
+  it('gives a tab opened later the current connection state and who is online', async () => {
+    const b = browser()
+    b.openTab('a')
+    await flush()
+    const s = b.sockets[0]!
+    s.serverAccept()
+    s.serverEmit('presence:updated', { admins: [{ id: 1, name: 'Asha', since: 'x' }] })
+    const late = b.openTab('late', { start: false })
+    const seen: string[] = []
+    late.on('presence:updated', (p) => seen.push(p.admins.map((x) => x.name).join()))
+    late.start()
+    await flush()
+    expect(late.getHealth().state.kind).toBe('live')
+    expect(seen).toEqual(['Asha'])
   })
 
   it('connects on its own without Web Locks or BroadcastChannel', () => {

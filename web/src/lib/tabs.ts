@@ -12,6 +12,8 @@ import type { Ack, CommandMap, CommandName, ServerEventMap, ServerEventName } fr
 
 /** RealtimeClient is what the React layer talks to, whichever tab holds the socket. */
 export interface RealtimeClient {
+  /** start connects (or joins the tab that is connected); subscribe first. */
+  start(): void
   getHealth(): Health
   subscribeHealth(fn: (h: Health) => void): () => void
   on<K extends ServerEventName>(name: K, fn: EventListener<K>): () => void

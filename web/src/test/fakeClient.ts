@@ -11,6 +11,10 @@ export class FakeRealtimeClient implements RealtimeClient {
   private listeners = new Map<string, Set<EventListener<ServerEventName>>>()
   private healthFns = new Set<(h: Health) => void>()
 
+  started = false
+  start(): void {
+    this.started = true
+  }
   getHealth(): Health {
     return this.health
   }
