@@ -19,6 +19,7 @@ type coordinator struct {
 	hc      *http.Client
 	pid     int // the server's process, for /proc
 	nextSeq int64
+	pad     int // bytes of padding asked of the server per broadcast
 	log     io.Writer
 }
 
@@ -86,7 +87,11 @@ type triggerResult struct {
 
 func (c *coordinator) trigger(ctx context.Context, seq int64) (triggerResult, error) {
 	t0 := time.Now().UnixNano()
-	body := `{"seq":` + strconv.FormatInt(seq, 10) + `,"t0":"` + strconv.FormatInt(t0, 10) + `"}`
+	body := `{"seq":` + strconv.FormatInt(seq, 10) + `,"t0":"` + strconv.FormatInt(t0, 10) + `"`
+	if c.pad > 0 {
+		body += `,"pad":` + strconv.Itoa(c.pad)
+	}
+	body += "}"
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/trigger", bytes.NewReader([]byte(body)))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.hc.Do(req)

@@ -57,12 +57,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	probes := fs.Int("probes", 10, "clients sending bench:ping every 100 ms during the main fan-out")
 	gap := fs.Duration("gap", 100*time.Millisecond, "pause between fan-out broadcasts")
 	conc := fs.Int("conc", 200, "handshakes in flight while connecting")
-	rates := fs.String("rates", "2,3,5,8,12,18,27,40", "throughput ladder, broadcasts/s")
+	rates := fs.String("rates", "1,2,3,5,8,12,18,27,40", "throughput ladder, broadcasts/s")
 	stepDur := fs.Duration("step", 3*time.Second, "duration of each throughput step")
-	healthy := fs.Int("healthy", 50, "healthy clients of the slow-consumer scenario")
+	healthy := fs.Int("healthy", 20, "healthy clients of the slow-consumer scenario")
 	slow := fs.Int("slow", 50, "clients that never read")
-	slowRate := fs.Float64("slow-rate", 400, "broadcasts/s of the slow-consumer scenario")
+	slowRate := fs.Float64("slow-rate", 250, "broadcasts/s of the slow-consumer scenario")
 	slowDur := fs.Duration("slow-dur", 12*time.Second, "duration of the slow-consumer step with slow clients")
+	slowPad := fs.Int("slow-pad", 16384, "bytes of padding of the slow-consumer scenario's payloads")
 	slowBaseDur := fs.Duration("slow-base-dur", 5*time.Second, "duration of the slow-consumer step without them")
 	pprofDir := fs.String("pprof-dir", "", "bench: save the server's CPU profile during the main fan-out, then its heap, allocs and goroutines, here (the server must serve /debug/pprof/)")
 	skip := fs.String("skip", "", "comma-separated scenarios to skip: throughput, slow")
@@ -101,7 +102,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer c.pool.close()
 		cfg := benchConfig{
 			N: *n, NSmall: *nSmall, NMax: *nMax, K: *k, Probes: *probes, Gap: *gap, Conc: *conc,
-			StepDur: *stepDur, Healthy: *healthy, Slow: *slow, SlowRate: *slowRate, SlowDur: *slowDur, SlowBaseDur: *slowBaseDur, PprofDir: *pprofDir,
+			StepDur: *stepDur, Healthy: *healthy, Slow: *slow, SlowRate: *slowRate, SlowDur: *slowDur, SlowBaseDur: *slowBaseDur, SlowPad: *slowPad, PprofDir: *pprofDir,
 			SkipSlow: strings.Contains(*skip, "slow"), SkipThroug: strings.Contains(*skip, "throughput"),
 		}
 		for r := range strings.SplitSeq(*rates, ",") {

@@ -3,7 +3,8 @@
 // cmd/sio-bench-server, so that bench/loadgen drives both the same way:
 //
 //   POST /trigger {"seq":N,"t0":"<unix ns>"}  broadcast stats:updated to every
-//                                            client, answer {seq, broadcastNs}
+//                                            client, answer {seq, broadcastNs};
+//                                            optional "pad":B adds B bytes to it
 //   GET  /stats                              {clients, rssBytes, heapBytes, pid}
 //   POST /gc                                 global.gc() when node runs with --expose-gc
 //   event bench:ping                         acknowledged with its argument
@@ -60,6 +61,9 @@ const httpServer = http.createServer(async (req, res) => {
       },
       at: new Date().toISOString(),
     };
+    // Optional padding, as in cmd/sio-bench-server: the slow-consumer
+    // scenario's large payloads.
+    if (Number.isInteger(t.pad) && t.pad > 0) payload.pad = "x".repeat(Math.min(t.pad, 1 << 20));
     const start = process.hrtime.bigint();
     io.emit("stats:updated", payload);
     const d = process.hrtime.bigint() - start;

@@ -72,12 +72,16 @@ func newHarness(ctx context.Context, cfg config, log io.Writer) (*harness, error
 
 func (h *harness) cleanup() { _ = os.RemoveAll(h.tmp) }
 
-// pin prefixes argv with taskset for cpu when pinning is available.
+// pin prefixes argv with taskset for cpu when pinning is available, and
+// with nice when BENCH_NICE asks for another priority.
 func (h *harness) pin(cpu int, argv ...string) []string {
-	if !h.pinned {
-		return argv
+	if h.pinned {
+		argv = append([]string{"taskset", "-c", fmt.Sprint(cpu)}, argv...)
 	}
-	return append([]string{"taskset", "-c", fmt.Sprint(cpu)}, argv...)
+	if h.cfg.Nice != 0 {
+		argv = append([]string{"nice", "-n", fmt.Sprint(h.cfg.Nice)}, argv...)
+	}
+	return argv
 }
 
 // server is a running server under test.

@@ -10,7 +10,9 @@
 // BENCH_ROUNDS (default 3, quick 1), BENCH_N (default 10000), BENCH_N_MAX
 // (default 19900, 0 skips), BENCH_APP=0 skips the application scenario,
 // BENCH_OUT (default bench/results/latest.json), BENCH_PROFILE=1 adds a
-// profiled run of our server (bench/results/profiles).
+// profiled run of our server (bench/results/profiles), BENCH_NICE=-5 runs
+// servers and load generator at that niceness (root only) on a machine
+// busy with other work.
 package main
 
 import (
@@ -39,6 +41,7 @@ type config struct {
 	N       int
 	NMax    int
 	App     bool
+	Nice    int // niceness of servers and load generator, 0 leaves it
 	Profile bool
 	Out     string
 	Root    string // repository root
@@ -51,7 +54,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		cfg.Rounds, cfg.N, cfg.NMax = 1, 2000, 0
 		cfg.Out = "bench/results/quick.json"
 	}
-	ints := map[string]*int{"BENCH_ROUNDS": &cfg.Rounds, "BENCH_N": &cfg.N, "BENCH_N_MAX": &cfg.NMax}
+	ints := map[string]*int{"BENCH_ROUNDS": &cfg.Rounds, "BENCH_N": &cfg.N, "BENCH_N_MAX": &cfg.NMax, "BENCH_NICE": &cfg.Nice}
 	for k, p := range ints {
 		if v := getenv(k); v != "" {
 			n, err := strconv.Atoi(v)

@@ -155,8 +155,8 @@ func fmtVal(v float64) string {
 func printReport(w io.Writer, r *report) {
 	m := r.Machine
 	fmt.Fprintf(w, "\nLivedesk engine (ours) vs Node socket.io %s — medians of %d round(s), %s\n", m.SocketIO, len(r.Rounds), r.Duration)
-	fmt.Fprintf(w, "%s, %d CPUs, %s, Linux %s, %s, Node %s, pinned: %v, load at start: %s\n",
-		m.CPU, m.CPUs, m.MemoryGB, m.Kernel, m.Go, m.Node, m.Pinned, m.Load)
+	fmt.Fprintf(w, "%s, %d CPUs, %s, Linux %s, %s, Node %s, pinned: %v, nice: %d, load at start: %s\n",
+		m.CPU, m.CPUs, m.MemoryGB, m.Kernel, m.Go, m.Node, m.Pinned, r.Nice, m.Load)
 	fmt.Fprintf(w, "load generator: %s\n\n", strings.Join(r.Args, " "))
 	fmt.Fprintf(w, "| %-55s | %-12s | %10s | %10s | %7s | %-24s | %-4s |\n", "Metric", "Unit", "Ours", "Node", "Ours/Node", "Target", "Met")
 	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 57), strings.Repeat("-", 14), strings.Repeat("-", 12), strings.Repeat("-", 12), strings.Repeat("-", 11), strings.Repeat("-", 26), strings.Repeat("-", 6))

@@ -26,6 +26,7 @@ type report struct {
 	Started  time.Time                     `json:"started"`
 	Duration string                        `json:"duration"`
 	Quick    bool                          `json:"quick"`
+	Nice     int                           `json:"nice"`
 	Machine  machine                       `json:"machine"`
 	Args     []string                      `json:"loadgenArgs"`
 	Rounds   []map[string]benchRun         `json:"rounds"` // per round: "ours", "node"
@@ -42,11 +43,11 @@ func (h *harness) benchArgs() []string {
 	if c.Quick {
 		return []string{"-n", fmt.Sprint(c.N), "-n-small", "500", "-n-max", fmt.Sprint(c.NMax),
 			"-broadcasts", "10", "-probes", "10", "-conc", "64", "-rates", "5,20,80", "-step", "2s",
-			"-healthy", "50", "-slow", "10", "-slow-rate", "500", "-slow-dur", "9s", "-slow-base-dur", "3s"}
+			"-healthy", "20", "-slow", "10", "-slow-rate", "300", "-slow-dur", "9s", "-slow-base-dur", "3s"}
 	}
 	return []string{"-n", fmt.Sprint(c.N), "-n-small", "1000", "-n-max", fmt.Sprint(c.NMax),
-		"-broadcasts", "30", "-probes", "10", "-conc", "64", "-rates", "2,3,5,8,12,18,27,40", "-step", "3s",
-		"-healthy", "50", "-slow", "50", "-slow-rate", "400", "-slow-dur", "12s", "-slow-base-dur", "5s"}
+		"-broadcasts", "20", "-probes", "10", "-conc", "64", "-rates", "1,2,3,5,8,12,18,27,40", "-step", "3s",
+		"-healthy", "20", "-slow", "50", "-slow-rate", "250", "-slow-dur", "12s", "-slow-base-dur", "5s"}
 }
 
 // servers are the two servers compared, in the order of each round.
@@ -64,7 +65,7 @@ func (h *harness) servers() []struct {
 }
 
 func (h *harness) runAll(ctx context.Context) (*report, error) {
-	rep := &report{Started: time.Now().UTC(), Quick: h.cfg.Quick, Machine: describeMachine(ctx, h.cfg.Root, h.pinned),
+	rep := &report{Started: time.Now().UTC(), Quick: h.cfg.Quick, Nice: h.cfg.Nice, Machine: describeMachine(ctx, h.cfg.Root, h.pinned),
 		Args: h.benchArgs(), Medians: map[string]map[string]float64{}}
 	for r := 1; r <= h.cfg.Rounds; r++ {
 		round := map[string]benchRun{}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/livedesk/livedesk/socketio"
@@ -56,6 +57,11 @@ func (b *bench) routes(pprof bool) http.Handler {
 type trigger struct {
 	Seq int64  `json:"seq"`
 	T0  string `json:"t0"`
+	// Pad, when positive, adds a "pad" string of that many bytes to the
+	// payload (at most 1 MB): the slow-consumer scenario uses large
+	// payloads so that clients that never read overflow the kernel's
+	// socket buffers within seconds.
+	Pad int `json:"pad,omitempty"`
 }
 
 // statsPayload is the ~300-byte payload of stats:updated; the reference
@@ -65,6 +71,7 @@ type statsPayload struct {
 	T0    string       `json:"t0"`
 	Stats payloadStats `json:"stats"`
 	At    string       `json:"at"`
+	Pad   string       `json:"pad,omitempty"`
 }
 
 type payloadStats struct {
@@ -98,6 +105,9 @@ func (b *bench) handleTrigger(w http.ResponseWriter, r *http.Request) {
 			AvgDeliveryMinutes: 41.5, Note: payloadNote,
 		},
 		At: time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+	}
+	if t.Pad > 0 {
+		p.Pad = strings.Repeat("x", min(t.Pad, 1<<20))
 	}
 	start := time.Now()
 	err := b.ns.Emit(r.Context(), "stats:updated", p)

@@ -3,7 +3,8 @@
 // Node socket.io server), so that bench/loadgen can drive both the same way:
 //
 //	POST /trigger {"seq":N,"t0":"<unix ns>"}  broadcast stats:updated to every
-//	                                         client, answer {"seq","broadcastNs"}
+//	                                         client, answer {"seq","broadcastNs"};
+//	                                         optional "pad":B adds B bytes to it
 //	GET  /stats                              {"clients","rssBytes","heapBytes","pid"}
 //	POST /gc                                 collect garbage, return memory to the OS
 //	event bench:ping                         acknowledged with its argument
