@@ -106,6 +106,17 @@ async function exactlyOnce(clients, s0) {
   }
   console.log(`# exactly-once: ${JSON.stringify(totals)}`);
   assert.equal(totals.received, totals.expected);
+
+  // Stats: each instance computes them after reading the shared log; the
+  // last stats:updated on every instance matches the database.
+  // (Without "at", the time each was computed.)
+  const figures = (st) => JSON.stringify({ ...st, at: undefined });
+  const want = figures(await c.instances[2].must("GET", "/api/stats", { token: admin.token }));
+  const admins = clients.filter((cl) => cl.role === "admin");
+  await until(() => admins.every((cl) => figures(cl.lastStats) === want), 5000, () => {
+    const bad = admins.find((cl) => figures(cl.lastStats) !== want);
+    return `every admin's last stats:updated to match GET /api/stats\n got  ${figures(bad?.lastStats)}\n want ${want}`;
+  });
 }
 
 test("cross-instance write→event latency", async () => {

@@ -50,6 +50,7 @@ export class Client {
       s._lastOffset = carry.offset;
     }
     this.socket = s;
+    s.on("stats:updated", (p) => (this.lastStats = p.stats));
     s.onAny((name, ...args) => {
       const p = args[0];
       if (!p || typeof p.seq !== "number") return; // stats, presence, errors
