@@ -68,7 +68,10 @@ function open(transports, extra = {}) {
 
 test("polling sessions stick to one instance, upgrade to WebSocket, and receive live updates", { skip }, async () => {
   const upgrading = await Promise.all(Array.from({ length: 12 }, () => open(["polling", "websocket"])));
-  const polling = await Promise.all(Array.from({ length: 6 }, () => open(["polling"])));
+  // Like browsers on the proxy's origin: the instances see an Origin that
+  // matches the Host nginx passes on, so they accept it as same-origin.
+  const polling = await Promise.all(Array.from({ length: 6 }, (_, k) => open(["polling"], k % 2 ? {} : { extraHeaders: { origin: nginx.url } })));
+  upgrading.push(...(await Promise.all(Array.from({ length: 2 }, () => open(["polling", "websocket"], { extraHeaders: { origin: nginx.url } })))));
   await until(() => upgrading.every((s) => s.io.engine.transport.name === "websocket"), 10000, "every session to upgrade to WebSocket");
 
   const res = await post("/api/payments", { customerId: customer.id, amountCents: 4200, method: "cash" });
@@ -88,11 +91,11 @@ test("polling sessions stick to one instance, upgrade to WebSocket, and receive 
     if (!routes.has(m[5])) routes.set(m[5], new Set());
     routes.get(m[5]).add(m[1]);
   }
-  assert.equal(routes.size, 18, "one route per client");
+  assert.equal(routes.size, 20, "one route per client");
   for (const [route, upstreams] of routes) assert.equal(upstreams.size, 1, `route ${route} went to ${[...upstreams]}`);
   const used = new Set([...routes.values()].map((u) => [...u][0]));
   assert.equal(used.size, 2, `sessions spread over both instances (${[...used]})`);
-  console.log(`# nginx: 12 polling→websocket + 6 polling-only sessions, sticky, over ${used.size} instances; live payment delivered to all`);
+  console.log(`# nginx: 14 polling→websocket + 6 polling-only sessions (6 with a browser Origin), sticky, over ${used.size} instances; live payment delivered to all`);
 
   const ready = await fetch(nginx.url + "/readyz");
   assert.equal(ready.status, 200, "readyz through nginx");
