@@ -152,8 +152,8 @@ func (s *server) stop() {
 }
 
 // loadgen runs the load generator pinned to CPU 1 with args and decodes
-// its JSON result into v.
-func (h *harness) loadgen(ctx context.Context, timeout time.Duration, v any, args ...string) error {
+// its JSON result into v; raw, when not nil, receives the JSON as is.
+func (h *harness) loadgen(ctx context.Context, timeout time.Duration, v any, raw *json.RawMessage, args ...string) error {
 	out := filepath.Join(h.tmp, fmt.Sprintf("result-%d.json", time.Now().UnixNano()))
 	argv := h.pin(1, append([]string{h.bin["loadgen"], "-out", out}, args...)...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -168,6 +168,9 @@ func (h *harness) loadgen(ctx context.Context, timeout time.Duration, v any, arg
 	b, err := os.ReadFile(out)
 	if err != nil {
 		return err
+	}
+	if raw != nil {
+		*raw = b
 	}
 	return json.Unmarshal(b, v)
 }

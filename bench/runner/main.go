@@ -67,8 +67,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("BENCH_OUT"); v != "" {
 		cfg.Out = v
 	}
-	if cfg.Rounds < 1 || cfg.N < 300 {
-		return cfg, fmt.Errorf("want BENCH_ROUNDS >= 1 and BENCH_N >= 300")
+	if cfg.Rounds < 0 || (cfg.Rounds == 0 && !cfg.Profile) || cfg.N < 300 {
+		return cfg, fmt.Errorf("want BENCH_ROUNDS >= 1 (0 only with BENCH_PROFILE=1) and BENCH_N >= 300")
 	}
 	wd, err := os.Getwd()
 	if err != nil {

@@ -98,7 +98,7 @@ func (r *report) compute() {
 	}
 	slow := 50.0
 	if r.Quick {
-		slow = 20
+		slow = 10
 	}
 	for _, m := range metrics(slow) {
 		o, okO := r.Medians["ours"][m.Key]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,11 +15,15 @@ import (
 type benchRun struct {
 	Server  string             `json:"server"`
 	Metrics map[string]float64 `json:"metrics"`
+	// Details is the load generator's whole result: every scenario's
+	// figures, the throughput steps, the slow-consumer comparison.
+	Details json.RawMessage `json:"details,omitempty"`
 }
 
 // appRun is the load generator's result of the application scenario.
 type appRun struct {
 	Metrics map[string]float64 `json:"metrics"`
+	Details json.RawMessage    `json:"details,omitempty"`
 }
 
 // report is the harness's output.
@@ -124,7 +129,7 @@ func (h *harness) benchOne(ctx context.Context, name, dir string, argv []string)
 		timeout = 3 * time.Minute
 	}
 	args := append([]string{"-url", srv.url, "-name", name}, h.benchArgs()...)
-	err = h.loadgen(ctx, timeout, &res, args...)
+	err = h.loadgen(ctx, timeout, &res, &res.Details, args...)
 	return res, err
 }
 
@@ -160,7 +165,7 @@ func (h *harness) runApp(ctx context.Context) (*appRun, error) {
 		n, rate, dur = "200", "20", "5s"
 	}
 	var res appRun
-	err = h.loadgen(ctx, 4*time.Minute, &res, "-mode", "app", "-url", srv.url, "-email", email, "-password", password,
+	err = h.loadgen(ctx, 4*time.Minute, &res, &res.Details, "-mode", "app", "-url", srv.url, "-email", email, "-password", password,
 		"-n", n, "-conc", "64", "-pay-rate", rate, "-pay-dur", dur, "-pid", fmt.Sprint(serverPID(srv)))
 	if err != nil {
 		return nil, err
@@ -184,7 +189,7 @@ func (h *harness) profile(ctx context.Context) error {
 	}
 	defer srv.stop()
 	var res benchRun
-	if err := h.loadgen(ctx, 5*time.Minute, &res, "-url", srv.url, "-name", "ours-profiled", "-n", fmt.Sprint(h.cfg.N),
+	if err := h.loadgen(ctx, 5*time.Minute, &res, nil, "-url", srv.url, "-name", "ours-profiled", "-n", fmt.Sprint(h.cfg.N),
 		"-n-small", "300", "-healthy", "50", "-broadcasts", "60", "-conc", "64", "-skip", "throughput,slow", "-pprof-dir", dir); err != nil {
 		return err
 	}
