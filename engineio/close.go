@@ -68,9 +68,11 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 	}
 	c.closeReason, c.closeErr = reason, err
 	runClose := c.claimCloseLocked()
+	transport := c.transport
 	c.mu.Unlock()
 
 	c.srv.count.Add(-1)
+	c.srv.opts.Hooks.close(transport, reason)
 	if probe != nil {
 		_ = probe.CloseNow()
 	}

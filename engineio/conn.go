@@ -147,6 +147,7 @@ func (c *Conn) Send(data []byte, binary bool) error {
 	}
 	if len(c.queue) >= c.srv.opts.SendQueue {
 		c.mu.Unlock()
+		c.srv.opts.Hooks.queueFull()
 		c.close(ReasonTransportError, ErrQueueFull, false)
 		return ErrQueueFull
 	}
@@ -166,6 +167,7 @@ func (c *Conn) SendBatch(msgs []Message) error {
 	}
 	if len(c.queue)+len(msgs) > c.srv.opts.SendQueue {
 		c.mu.Unlock()
+		c.srv.opts.Hooks.queueFull()
 		c.close(ReasonTransportError, ErrQueueFull, false)
 		return ErrQueueFull
 	}

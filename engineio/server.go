@@ -42,6 +42,9 @@ type Options struct {
 	// that session is delivered.
 	OnConnection func(c *Conn)
 	Logger       *slog.Logger // nil discards
+	// Hooks, when set, are told of sessions opening, upgrading and closing
+	// (see Hooks); for metrics.
+	Hooks *Hooks
 }
 
 func (o *Options) setDefaults() {
@@ -257,6 +260,7 @@ func (s *Server) newConn(r *http.Request, transport string) (*Conn, bool) {
 	s.live.Add(1)
 	s.mu.Unlock()
 	s.count.Add(1)
+	s.opts.Hooks.open(transport)
 	s.log.Debug("engineio: session opened", "sid", c.id, "transport", transport, "remote", r.RemoteAddr)
 	return c, true
 }

@@ -193,6 +193,7 @@ func (c *Conn) serveUpgrade(ws *websocket.Conn, cork *corkConn) {
 			c.probe = nil
 			c.probed = false
 			c.transport = TransportWebSocket
+			c.srv.opts.Hooks.upgrade()
 			c.ws, c.cork = ws, cork
 			// A pending GET sees the new transport and ends with noop.
 			c.kickWaitingPollLocked()

@@ -116,6 +116,7 @@ func (s *Socket) dispatch(p *Packet) {
 	s.mu.Lock()
 	h := s.handlers[name]
 	s.mu.Unlock()
+	s.ns.srv.opts.Hooks.eventReceived(s.ns.name, name, h != nil)
 	var ack AckFunc
 	if p.HasID {
 		ack = s.ackFunc(p.ID)

@@ -1,6 +1,9 @@
 package socketio
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // BroadcastOperator selects sockets by room to emit to or act on. Each
 // method returns a new operator, so a partial one can be kept and reused:
@@ -85,6 +88,7 @@ func (b *BroadcastOperator) Emit(ctx context.Context, event string, args ...any)
 	if err != nil {
 		return err
 	}
+	defer b.ns.srv.opts.Hooks.broadcastDone(b.ns.name, event, time.Now())
 	return b.ns.adapter.Broadcast(ctx, p, opts)
 }
 

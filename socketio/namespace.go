@@ -312,5 +312,6 @@ func (s *Socket) connect(recovered bool) bool {
 	}{s.id, s.pid})
 	s.mu.Unlock()
 	s.client.sendPacket(&Packet{Type: PacketConnect, Namespace: ns.name, Data: answer})
+	ns.srv.opts.Hooks.connect(ns.name, recovered)
 	return true
 }

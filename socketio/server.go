@@ -31,6 +31,9 @@ type Options struct {
 	MaxAttachmentBytes int
 	// Logger receives the server's diagnostics (default: discarded).
 	Logger *slog.Logger
+	// Hooks, when set, are told of sockets connecting and leaving and of
+	// events received, sent and broadcast (see Hooks); for metrics.
+	Hooks *Hooks
 }
 
 func (o *Options) setDefaults() {

@@ -272,6 +272,7 @@ func (s *Socket) EmitWithOffset(offset, event string, args ...any) error {
 	}
 	s.mu.Unlock()
 	s.send(p.Encode())
+	s.ns.srv.opts.Hooks.eventSent(s.ns.name, event)
 	return nil
 }
 
@@ -348,6 +349,7 @@ func (s *Socket) onClose(reason DisconnectReason) {
 
 	s.client.remove(s)
 	if wasConnected {
+		s.ns.srv.opts.Hooks.disconnect(s.ns.name, reason)
 		s.ns.adapter.DelAll(s)
 		s.ns.removeSocket(s)
 		if reason.recoverable() {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/config"
+	"github.com/livedesk/livedesk/internal/metrics"
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/internal/store"
@@ -21,7 +22,7 @@ import (
 // newHub builds the real-time layer on the services, with recovery
 // sessions kept in the database so clients resume across restarts (and on
 // another instance). rdb, when not nil, connects the instances of a cluster.
-func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth.Tokens, logger *slog.Logger, rdb *redis.Client) *realtime.Hub {
+func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth.Tokens, logger *slog.Logger, rdb *redis.Client, mets *metrics.Metrics) *realtime.Hub {
 	opts := realtime.Options{
 		ReplayLimit:    cfg.ReplayLimit,
 		MaxConnsPerIP:  cfg.MaxConnsPerIP,
@@ -29,6 +30,8 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 		// Long enough to ride out a restart or a laptop lid closed for lunch;
 		// the gap is replayed from the event log, bounded by ReplayLimit.
 		RecoveryDuration: 10 * time.Minute,
+		EngineHooks:      mets.EngineHooks(),
+		SocketHooks:      mets.SocketHooks(),
 	}
 	if rdb != nil { // scale-out (issue 7)
 		opts.Adapter = clusterAdapter(cfg, rdb, logger)

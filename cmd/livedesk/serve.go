@@ -14,6 +14,7 @@ import (
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/config"
 	"github.com/livedesk/livedesk/internal/httpapi"
+	"github.com/livedesk/livedesk/internal/metrics"
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/web"
@@ -42,6 +43,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	// Metrics see every transaction, session and request from the start.
+	mets := metrics.New()
+	db.Observe(mets.ObserveTx)
 	logger.Info("database open", "db", redactDSN(cfg.DB), "dialect", db.Dialect().Name)
 
 	// The hub is created after the services it uses; until then, commits
@@ -68,7 +72,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if rdb != nil {
 		defer rdb.Close()
 	}
-	hub = newHub(cfg, db, svc, tokens, logger, rdb)
+	hub = newHub(cfg, db, svc, tokens, logger, rdb, mets)
+	mets.Hub(hub.Counters)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("failed to start the real-time hub: %w", err)
 	}
@@ -84,7 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:     logger,
 		Ready:      readiness(db, rdb), // database, and Redis when configured
 		Ops:        func(ctx context.Context) any { return hub.Ops(ctx) },
-		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins},
+		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins, Observe: mets.ObserveRequest},
 	})
 
 	mux := http.NewServeMux()
@@ -92,6 +97,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mux.Handle("/healthz", api)
 	mux.Handle("/readyz", api)
 	mux.Handle("/socket.io/", hub.Handler())
+	mux.Handle("GET /metrics", mets.Handler())
 	mux.HandleFunc("GET /api/asyncapi.json", serveAsyncAPI)
 	mux.Handle("/", web.Handler())
 

@@ -90,6 +90,9 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		if s.Options.Observe != nil {
+			s.Options.Observe(ri.route, sw.status, time.Since(start))
+		}
 		level := slogLevel(sw.status)
 		s.Logger.Log(r.Context(), level, "http request",
 			"request_id", ri.id, "method", r.Method, "path", r.URL.Path, "route", ri.route,

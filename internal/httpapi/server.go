@@ -51,6 +51,10 @@ type Options struct {
 	LoginPerAccount *auth.Limiter
 	// Now is the clock (time.Now when nil); analytics defaults use it.
 	Now func() time.Time
+	// Observe, when set, is told of every request once it is answered:
+	// its route pattern ("" when none matched), status and duration; for
+	// metrics.
+	Observe func(route string, status int, d time.Duration)
 }
 
 // DefaultBodyLimit is the default largest request body.

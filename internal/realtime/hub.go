@@ -58,6 +58,10 @@ type Options struct {
 	// shared log; the adapter carries presence, fetches and commit wake-ups.
 	Adapter socketio.AdapterFactory
 	Now     func() time.Time
+	// EngineHooks and SocketHooks, when set, are told of the engine's
+	// sessions and sockets (metrics; see engineio.Hooks, socketio.Hooks).
+	EngineHooks *engineio.Hooks
+	SocketHooks *socketio.Hooks
 }
 
 func (o *Options) setDefaults() {
@@ -136,6 +140,8 @@ func New(deps Deps) *Hub {
 			PingTimeout:  h.opts.PingTimeout,
 			CORS:         engineio.CORS{AllowedOrigins: h.opts.AllowedOrigins, AllowCredentials: true},
 			Logger:       deps.Logger,
+			SendQueue:    sendQueue(deps.Options.ReplayLimit),
+			Hooks:        h.opts.EngineHooks,
 		},
 		ConnectTimeout: 10 * time.Second,
 		Adapter:        h.opts.Adapter,
@@ -145,6 +151,7 @@ func New(deps Deps) *Hub {
 			CompareOffsets:           compareOffsets,
 		},
 		Logger: deps.Logger,
+		Hooks:  h.opts.SocketHooks,
 	})
 	h.ns = h.io.Of("/")
 	h.ns.Use(h.authenticate)

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // DB is an open Livedesk database: a handle for writes and one for reads
@@ -19,6 +20,7 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	dialect *Dialect
+	observe func(kind string, d time.Duration, err error) // see Observe
 }
 
 // New wraps already configured handles. write and read may be the same.
@@ -72,7 +74,10 @@ func (db *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-func (db *DB) withTx(ctx context.Context, h *sql.DB, opts *sql.TxOptions, fn func(tx *Tx) error) (int64, error) {
+func (db *DB) withTx(ctx context.Context, h *sql.DB, opts *sql.TxOptions, fn func(tx *Tx) error) (_ int64, err error) {
+	if db.observe != nil {
+		defer db.observed(opts != nil, time.Now(), &err)
+	}
 	stx, err := h.BeginTx(ctx, opts)
 	if err != nil {
 		return 0, db.mapErr(fmt.Errorf("failed to begin transaction: %w", err))
