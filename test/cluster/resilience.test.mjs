@@ -103,3 +103,21 @@ test("without Redis, events still flow from the log and /readyz says so; all res
   a.close();
   b.close();
 });
+
+test(
+  "stopping one instance tells only its own clients that it is restarting",
+  {
+    todo: "internal/realtime/hub.go Shutdown emits SERVER_SHUTTING_DOWN with h.ns.Emit, which the Redis adapter sends to every instance's clients; it should be h.ns.Local().Emit",
+  },
+  async () => {
+    const extra = await c.serve("i-extra");
+    const here = await open(extra, admin.token);
+    const elsewhere = await open(c.instances[0], admin.token);
+    await sleep(2500); // the adapters' heartbeats find the new instance
+    await extra.stop();
+    await until(() => here.errs.includes("SERVER_SHUTTING_DOWN") || !here.connected, 5000, "the stopping instance's client to hear of it");
+    await sleep(500);
+    elsewhere.close();
+    assert.deepEqual(elsewhere.errs, [], "a client of another instance was told its server is restarting");
+  },
+);
