@@ -28,6 +28,16 @@ func compareOffsets(a, b string) int {
 	return cmp.Compare(ap, bp)
 }
 
+// sendQueue is the engine's per-connection send queue for a replay limit.
+// A replay hands the transport up to two messages per missed event at
+// once, as fast as it reads the log; with a shorter queue the very client
+// that is catching up is dropped as a slow consumer (a transport error),
+// reconnects and is dropped again further on, again and again over
+// long-polling or a slow link. The engine's default of 1024 packets stays
+// on top for live traffic. Broadcast frames are shared between
+// connections, so a long queue costs a stalled client little.
+func sendQueue(replayLimit int) int { return 2*replayLimit + 1024 }
+
 // replay sends a recovered socket, in order, every message after its
 // offset that it may see, up to the last event the hub has broadcast; the
 // socket is already in its rooms, so everything later reaches it live.
