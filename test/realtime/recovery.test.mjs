@@ -50,7 +50,13 @@ async function lastSeq(server, token) {
 // order, each entity event followed by its activity:updated, no duplicate)
 // with the given counts per event.
 async function checkExactly(entries, server, token, from, want) {
-  const rest = (await server.must("GET", `/api/events?after=${from}&limit=1000`, { token })).items;
+  const rest = [];
+  for (let after = from; ; ) {
+    const page = await server.must("GET", `/api/events?after=${after}&limit=1000`, { token });
+    rest.push(...page.items);
+    if (page.items.length < 1000) break;
+    after = page.lastSeq;
+  }
   const logEntries = entries.filter((e) => LOG_EVENTS.has(e.name));
   const counts = {};
   for (const e of logEntries) counts[e.name] = (counts[e.name] ?? 0) + 1;
@@ -183,6 +189,58 @@ describe("recovery after the transport drops", () => {
     // Vendor A's are the even ones: i % 6 in 0, 2 (payments) and 4 (deliveries).
     const want = { "payment:added": 7, "delivery:updated": 3, "activity:updated": 10 };
     await checkExactly(got, server, vendorA.token, from, want);
+  });
+});
+
+describe("recovery of a long gap", () => {
+  let env;
+  const sockets = [];
+  before(async () => {
+    env = await setup();
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await env?.server.stop();
+    env?.ws.remove();
+  });
+
+  // 1,200 events are 2,400 messages replayed at once: more than the engine's
+  // default send queue (1,024 packets), which dropped the client as a slow
+  // consumer in the middle of its replay, over and over.
+  it("replays 1,200 missed events in one go, over long-polling and WebSocket, without dropping the client", async () => {
+    const { server, admin } = env;
+    const clients = [];
+    for (const transports of [["polling"], ["websocket"]]) {
+      const s = await connect(server.url, admin.token, { transports });
+      s.drops = [];
+      s.on("disconnect", (reason) => s.drops.push(reason));
+      clients.push(s);
+    }
+    sockets.push(...clients);
+    await until(() => clients.every((s) => named(s.log, "stats:updated").length >= 1));
+    const from = await lastSeq(server, admin.token);
+    await Promise.all(clients.map(dropTransport));
+    const marks = clients.map((s) => s.log.length);
+    const N = 1200;
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (n < N) {
+          const i = n++;
+          await server.pay(admin.token, (i % 2 ? env.customerA : env.customerB).id, 100, { key: `long-${i}` });
+        }
+      }),
+    );
+    for (const [i, s] of clients.entries()) {
+      // Were it dropped, it would reconnect by itself and resume further on.
+      s.io.reconnection(true);
+      await connected(s, 10000);
+      assert.equal(s.recovered, true);
+      await until(() => named(s.log.slice(marks[i]), "activity:updated").length >= N, 20000, () => `${s.io.opts.transports}: ${N} events`);
+      await sleep(200);
+      assert.deepEqual(s.drops.slice(1), [], `${s.io.opts.transports}: dropped during the replay`);
+      await checkExactly(s.log.slice(marks[i]), server, admin.token, from, { "payment:added": N, "activity:updated": N });
+    }
   });
 });
 
