@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 
 	"github.com/livedesk/livedesk/internal/domain"
@@ -30,6 +31,12 @@ func (db *DB) mapErr(err error) error {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return err
+	}
+	// A deadline that expires while the database is locked or slow (a
+	// socket command's timeout can be shorter than the busy timeout) is
+	// as transient as a busy error, not a server fault.
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database did not answer in time; please retry"}
 	}
 	if db.dialect.Classify == nil {
 		return err
