@@ -10,8 +10,10 @@
 #   test/cluster/run.sh failover.test.mjs    # one file
 #
 # Needs redis-server, psql and PostgreSQL at 127.0.0.1:5432 (user postgres,
-# trust) and nginx for nginx.test.mjs. When one is missing the suite is
-# skipped LOUDLY, or fails with LIVEDESK_REQUIRE_SERVICES=1 (CI).
+# trust); nginx for nginx.test.mjs; for browser.test.mjs also Chromium, the
+# web package's node_modules and the built UI (make ui). When one is
+# missing, what needs it is skipped LOUDLY, or fails with
+# LIVEDESK_REQUIRE_SERVICES=1 (CI).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -44,7 +46,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$tmp/livedesk" ./cmd/livedesk)
+# With the UI built (make ui), the binary embeds it for browser.test.mjs.
+ui=0
+if [ -f "$root/web/dist/index.html" ]; then ui=1; fi
+(cd "$root" && go build $([ "$ui" = 1 ] && echo -tags ui) -o "$tmp/livedesk" ./cmd/livedesk)
 if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -53,7 +58,7 @@ cd "$here"
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then files=(*.test.mjs); fi
 echo "cluster: $("$tmp/livedesk" version 2>/dev/null | head -1), socket.io-client $(node -p "require('./node_modules/socket.io-client/package.json').version"), $(redis-server --version | cut -d' ' -f1-3)"
-LIVEDESK_BIN="$tmp/livedesk" LIVEDESK_REPO="$root" LIVEDESK_CLUSTER_DBS="$tmp/dbs" setsid timeout --kill-after=10s 480s \
+LIVEDESK_BIN="$tmp/livedesk" LIVEDESK_UI="$ui" LIVEDESK_REPO="$root" LIVEDESK_CLUSTER_DBS="$tmp/dbs" setsid timeout --kill-after=10s 480s \
   node --test --test-concurrency=1 --test-timeout=180000 "${files[@]}" &
 node_pid=$!
 wait "$node_pid"
