@@ -70,7 +70,8 @@ type Options struct {
 
 // Client is one Engine.IO session over WebSocket.
 type Client struct {
-	SID string
+	SID string // the Engine.IO session id
+	PID string // the recovery session id the CONNECT answer carried, if any
 	WS  *websocket.Conn
 
 	packets chan Packet
@@ -144,10 +145,12 @@ func (c *Client) Connect(ctx context.Context, auth any) (string, error) {
 		case '0':
 			var v struct {
 				SID string `json:"sid"`
+				PID string `json:"pid"`
 			}
 			if err := json.Unmarshal(p.Args, &v); err != nil {
 				return "", fmt.Errorf("bad CONNECT answer %s: %w", p.Args, err)
 			}
+			c.PID = v.PID
 			return v.SID, nil
 		case '4':
 			ce := &ConnectError{}

@@ -34,7 +34,12 @@ func connectError(code, message string) error {
 
 // authenticate is the namespace middleware: it admits only active users
 // with a valid token, and puts the socket in the rooms of its audience.
-func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) error {
+func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) (err error) {
+	defer func() {
+		if err != nil { // one line per refusal; the token itself is never logged
+			h.log.Info("socket refused", "remote", s.Handshake().Address, "reason", err.Error())
+		}
+	}()
 	if h.shuttingDown.Load() {
 		return connectError(CodeServerShuttingDown, "the server is restarting")
 	}
@@ -129,6 +134,8 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 		return
 	}
 	h.counters.connected.Add(1)
+	h.log.Info("socket connected", "sid", s.ID(), "user_id", d.UserID, "role", d.Role,
+		"transport", s.Transport(), "recovered", s.Recovered(), "remote", s.Handshake().Address)
 	exp := newExpiry(h, s, d.ExpiresAt)
 	if d.Role == domain.RoleAdmin {
 		h.broadcastPresence(s.Context())
@@ -137,6 +144,7 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 	s.OnDisconnect(func(reason socketio.DisconnectReason) {
 		exp.stop()
 		h.counters.disconnected.Add(1)
+		h.log.Info("socket disconnected", "sid", s.ID(), "user_id", d.UserID, "reason", string(reason))
 		if reason == socketio.ReasonClientNamespaceDisconnect && h.sessions != nil {
 			// The client left on purpose: its next connection starts afresh.
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

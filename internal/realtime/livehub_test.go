@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -34,6 +35,12 @@ var liveSecret = []byte("live-hub-secret-live-hub-secret-!!")
 // command rate and limits.
 func startLiveHub(tb testing.TB, opts Options) *liveHub {
 	tb.Helper()
+	return startLiveHubLog(tb, opts, nil)
+}
+
+// startLiveHubLog is startLiveHub with the hub logging to logger.
+func startLiveHubLog(tb testing.TB, opts Options, logger *slog.Logger) *liveHub {
+	tb.Helper()
 	var h *Hub
 	svc := storetest.Services(tb, "sqlite", service.Options{OnCommit: func(seq int64) {
 		if h != nil {
@@ -43,7 +50,7 @@ func startLiveHub(tb testing.TB, opts Options) *liveHub {
 	fx := storetest.NewFixture(tb, svc)
 	tokens := auth.NewTokens(liveSecret, time.Hour, nil)
 	h = New(Deps{Users: svc.Users, Deliveries: svc.Deliveries, Payments: svc.Payments, Events: svc.Events,
-		Stats: svc.Stats, Tokens: tokens, Options: opts})
+		Stats: svc.Stats, Tokens: tokens, Logger: logger, Options: opts})
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := h.Start(ctx); err != nil {
 		tb.Fatalf("start hub: %v", err)
