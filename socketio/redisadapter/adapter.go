@@ -47,6 +47,11 @@ type Options struct {
 	// PublishTimeout bounds each publish to Redis (default 2s), so that an
 	// unresponsive Redis delays an operation, never blocks it.
 	PublishTimeout time.Duration
+	// OnNodeLeft, when set, is called (on its own goroutine) with the uid
+	// of a node that closed its adapter, went silent for HeartbeatTimeout,
+	// or did not answer a request: what this node knows of the cluster's
+	// sockets just changed (presence lists, for instance, need a refresh).
+	OnNodeLeft func(uid string)
 	// Logger receives the adapter's diagnostics (default: discarded).
 	Logger *slog.Logger
 }

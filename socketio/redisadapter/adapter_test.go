@@ -394,6 +394,46 @@ func TestNodeLeavingAndCrashing(t *testing.T) {
 	}
 }
 
+func TestOnNodeLeft(t *testing.T) {
+	t.Parallel()
+	r := startRedis(t)
+	opts := testOptions
+	opts.Key = "test-" + randomHex()
+	left := make(chan string, 4)
+	opts.Name = "watcher"
+	opts.OnNodeLeft = func(uid string) { left <- uid }
+	watcher := startNode(t, r, opts)
+	opts.OnNodeLeft = nil
+	opts.Name = "closing"
+	closing := startNode(t, r, opts)
+	waitFor(t, "the nodes to meet", func() bool { return len(watcher.ad.Nodes()) == 1 })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = closing.srv.Close(ctx)
+	select {
+	case uid := <-left:
+		if uid != closing.ad.UID() {
+			t.Errorf("OnNodeLeft(%q), want %q", uid, closing.ad.UID())
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("OnNodeLeft was not called for a node that closed")
+	}
+
+	// A node that goes silent (a crash) is reported after HeartbeatTimeout.
+	if err := r.Client().Publish(ctx, opts.Key+"-request#/#", `{"uid":"crashed","nsp":"/","type":2}`).Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case uid := <-left:
+		if uid != "crashed" {
+			t.Errorf("OnNodeLeft(%q), want crashed", uid)
+		}
+	case <-time.After(testOptions.HeartbeatTimeout + 3*time.Second):
+		t.Fatal("OnNodeLeft was not called for a silent node")
+	}
+}
+
 func TestRedisRestart(t *testing.T) {
 	t.Parallel()
 	r := startRedis(t)

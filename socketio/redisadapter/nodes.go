@@ -133,11 +133,15 @@ func (a *Adapter) heard(uid string) bool {
 // removeNode forgets uid and stops waiting for its answers.
 func (a *Adapter) removeNode(uid string) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	_, known := a.nodes[uid]
 	delete(a.nodes, uid)
 	for _, r := range a.pending {
 		delete(r.missing, uid)
 		r.finishLocked()
+	}
+	a.mu.Unlock()
+	if known && a.opts.OnNodeLeft != nil && a.ctx.Err() == nil {
+		go a.opts.OnNodeLeft(uid)
 	}
 }
 
