@@ -121,3 +121,23 @@ test(
     assert.deepEqual(elsewhere.errs, [], "a client of another instance was told its server is restarting");
   },
 );
+
+test(
+  "when an instance crashes, its admins leave the others' presence",
+  {
+    todo: "needs the hub to rebroadcast presence when the adapter reports a node gone: redisadapter.Options.OnNodeLeft (set in cmd/livedesk/realtime.go) calling an exported Hub method",
+  },
+  async () => {
+    const admin2 = await c.instances[0].login("admin2@cluster.test");
+    const crash = await c.serve("i-crash");
+    const watcher = await open(c.instances[0], admin.token);
+    await sleep(2500); // the adapters' heartbeats find the new instance
+    const gone = await open(crash, admin2.token);
+    await until(() => watcher.presence.at(-1)?.join() === "Ada Admin,Bo Admin", 5000, "Bo online");
+    await crash.kill();
+    // The adapters forget a silent instance after 6 s.
+    await until(() => watcher.presence.at(-1)?.join() === "Ada Admin", 12000, () => `Bo gone (still ${watcher.presence.at(-1)})`);
+    gone.close();
+    watcher.close();
+  },
+);
