@@ -35,7 +35,9 @@
 // answers of the nodes known when it was sent, at most RequestTimeout; a node
 // that does not answer in time is forgotten until it is heard from again, so
 // that a crashed node delays one request, not every request until its
-// heartbeat expires.
+// heartbeat expires. Options.OnNodeLeft reports each node forgotten, for
+// state derived from other nodes' sockets (a presence list) to be
+// refreshed.
 //
 // # Failures
 //
