@@ -38,6 +38,13 @@ func compareOffsets(a, b string) int {
 // connections, so a long queue costs a stalled client little.
 func sendQueue(replayLimit int) int { return 2*replayLimit + 1024 }
 
+// published returns the seq of the last event handed to the adapter.
+func (h *Hub) published() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.cursor
+}
+
 // replay sends a recovered socket, in order, every message after its
 // offset that it may see, up to the last event the hub has broadcast; the
 // socket is already in its rooms, so everything later reaches it live.
@@ -53,9 +60,16 @@ func (h *Hub) replay(ctx context.Context, s *socketio.Socket, offset string) err
 		// the log that it did not fetch when it first loaded.
 		return nil
 	}
-	h.mu.Lock()
-	upto := h.cursor
-	h.mu.Unlock()
+	upto := h.published()
+	if seq > upto {
+		// The client saw events this instance has not published yet:
+		// another instance, tailing the same log, delivered them first.
+		// Publish up to them now. Live delivery drops what the client has
+		// only while it recovers, so published later they would reach it
+		// a second time.
+		h.drain(domain.WithActor(ctx, domain.SystemActor()))
+		upto = h.published()
+	}
 	if upto-seq > int64(h.opts.ReplayLimit) {
 		h.counters.resyncs.Add(1)
 		return s.Emit(EventError, ErrorPayload{Code: CodeResyncRequired,
