@@ -7,6 +7,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setup } from "./lib/server.mjs";
 import { connect, connected, named, next, sleep, until } from "./lib/socket.mjs";
+import { startProxy } from "./lib/proxy.mjs";
 
 const LOG_EVENTS = new Set(["payment:added", "delivery:updated", "customer:updated", "activity:updated", "user:updated"]);
 
@@ -527,5 +528,48 @@ describe("recovery under load across a restart", () => {
       assert.equal(c.recovered, true, `client ${i} recovered`);
       await checkExactly(c.log.slice(marks[i]), server, token, from, { "payment:added": expected, "activity:updated": expected });
     }
+  });
+});
+
+describe("failover between two instances on one database", () => {
+  let env, other, proxy;
+  const sockets = [];
+  before(async () => {
+    env = await setup();
+    other = await env.ws.serve();
+    proxy = await startProxy(other);
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await proxy?.close();
+    await other?.stop();
+    await env?.server.stop();
+    env?.ws.remove();
+  });
+
+  // Each instance tails the shared log; one that did not make a change
+  // learns of it at its next poll. A client that saw an event on one
+  // instance and fails over to another, which has not published it yet,
+  // resumes from an offset ahead of that instance.
+  it("a client moved to an instance that lags behind gets no event twice and loses none", async () => {
+    const { admin } = env;
+    const s = await connect(proxy.url, admin.token, { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 50, randomizationFactor: 0 });
+    sockets.push(s);
+    const from = await lastSeq(env.server, admin.token);
+    const mark = s.log.length;
+    const instances = [other, env.server];
+    for (let round = 0; round < 4; round++) {
+      const here = instances[round % 2];
+      const there = instances[(round + 1) % 2];
+      const p = await here.pay(admin.token, env.customerA.id, 100 + round, { key: `failover-${round}` });
+      await until(() => named(s.log, "payment:added").some((e) => e.payload.payment.id === p.payment.id), 5000, () => `payment ${round}`);
+      const gone = next(s, "disconnect");
+      proxy.failover(there); // at once: `there` has not polled the log yet
+      await gone;
+      await next(s, "connect");
+      assert.equal(s.recovered, true);
+      await sleep(1300); // `there` polls (every second) and publishes
+    }
+    await checkExactly(s.log.slice(mark), env.server, admin.token, from, { "payment:added": 4, "activity:updated": 4 });
   });
 });
