@@ -99,10 +99,13 @@ func TestMetricsAndOps(t *testing.T) {
 	// The live operations view: admins only.
 	a.vendor.must(403, "GET", "/api/ops", nil)
 	ops := a.admin.must(200, "GET", "/api/ops", nil)
-	for _, k := range []string{"sockets", "adminsOnline", "connectedTotal", "recoveryAttempts", "recoverySuccesses", "replayedMessages", "eventsPublished", "rateLimited"} {
+	for _, k := range []string{"sockets", "adminsOnline", "connectedTotal", "recoveryAttempts", "recoverySuccesses", "replayedMessages", "eventsPublished", "rateLimited", "eventsPerSecond", "slowConsumersDropped"} {
 		if _, ok := ops[k]; !ok {
 			t.Errorf("/api/ops has no %q: %v", k, ops)
 		}
+	}
+	if rate, _ := ops["eventsPerSecond"].(float64); rate <= 0 {
+		t.Errorf("/api/ops eventsPerSecond = %v after a payment, want > 0", ops["eventsPerSecond"])
 	}
 	if num(ops, "sockets") != 1 {
 		t.Errorf("/api/ops sockets = %d, want 1", num(ops, "sockets"))

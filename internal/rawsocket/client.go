@@ -62,10 +62,13 @@ type Options struct {
 	// Queue is how many unread packets are kept before the read loop blocks
 	// (default 4096); a test that reads nothing should say so with NoRead.
 	Queue int
-	// NoRead leaves the connection unread after the open packet: the
-	// server's frames pile up in its send queue and in the kernel buffers,
-	// as with a client that stopped reading.
+	// NoRead reads the connection only inside Connect and Next, never
+	// in the background: once the test stops calling them the server's
+	// frames pile up in its send queue and in the kernel buffers, as with
+	// a client that stopped reading.
 	NoRead bool
+	// HTTPClient dials the WebSocket (e.g. with a tiny receive buffer).
+	HTTPClient *http.Client
 }
 
 // Client is one Engine.IO session over WebSocket.
@@ -79,6 +82,8 @@ type Client struct {
 	closeMu sync.Mutex
 	err     error
 
+	noRead  bool // read only when asked (Options.NoRead)
+
 	mu      sync.Mutex
 	nextID  int
 	pending map[int]chan json.RawMessage
@@ -90,7 +95,7 @@ type Client struct {
 // handshake is returned with the error.
 func Dial(ctx context.Context, base string, opts Options) (*Client, *http.Response, error) {
 	url := "ws" + strings.TrimPrefix(base, "http") + "/socket.io/?EIO=4&transport=websocket"
-	ws, res, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: opts.Header})
+	ws, res, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: opts.Header, HTTPClient: opts.HTTPClient})
 	if err != nil {
 		return nil, res, fmt.Errorf("failed to dial %s: %w", url, err)
 	}
@@ -115,7 +120,7 @@ func Dial(ctx context.Context, base string, opts Options) (*Client, *http.Respon
 	if q <= 0 {
 		q = 4096
 	}
-	c := &Client{SID: o.SID, WS: ws, packets: make(chan Packet, q), done: make(chan struct{}), pending: map[int]chan json.RawMessage{}}
+	c := &Client{SID: o.SID, WS: ws, packets: make(chan Packet, q), done: make(chan struct{}), pending: map[int]chan json.RawMessage{}, noRead: opts.NoRead}
 	if !opts.NoRead {
 		go c.read()
 	}
@@ -230,6 +235,11 @@ func (c *Client) CallJSON(ctx context.Context, event string, args ...any) (json.
 
 // Next returns the next packet that is not an acknowledgement.
 func (c *Client) Next(ctx context.Context) (Packet, error) {
+	for c.noRead && len(c.packets) == 0 {
+		if err := c.readOne(ctx); err != nil {
+			return Packet{}, err
+		}
+	}
 	select {
 	case p := <-c.packets:
 		return p, nil
@@ -279,30 +289,36 @@ func (c *Client) Close() { c.WS.CloseNow() }
 
 func (c *Client) read() {
 	defer close(c.done)
-	for {
-		typ, data, err := c.WS.Read(context.Background())
-		if err != nil {
-			c.closeMu.Lock()
-			c.err = err
-			c.closeMu.Unlock()
-			return
-		}
-		if typ != websocket.MessageText || len(data) == 0 {
-			continue // binary attachments are not used by these tests
-		}
-		switch data[0] {
-		case '2': // ping
-			_ = c.Send(context.Background(), "3")
-		case '4':
-			c.message(data[1:])
-		case '1':
-			c.closeMu.Lock()
-			c.err = errors.New("engine.io close packet")
-			c.closeMu.Unlock()
-			c.WS.CloseNow()
-			return
-		}
+	for c.readOne(context.Background()) == nil {
 	}
+}
+
+// readOne reads and handles one frame; an error ends the connection.
+func (c *Client) readOne(ctx context.Context) error {
+	typ, data, err := c.WS.Read(ctx)
+	if err != nil {
+		c.closeMu.Lock()
+		c.err = err
+		c.closeMu.Unlock()
+		return err
+	}
+	if typ != websocket.MessageText || len(data) == 0 {
+		return nil // binary attachments are not used by these tests
+	}
+	switch data[0] {
+	case '2': // ping
+		_ = c.Send(context.Background(), "3")
+	case '4':
+		c.message(data[1:])
+	case '1':
+		err := errors.New("engine.io close packet")
+		c.closeMu.Lock()
+		c.err = err
+		c.closeMu.Unlock()
+		c.WS.CloseNow()
+		return err
+	}
+	return nil
 }
 
 // message handles one Socket.IO packet in namespace "/".

@@ -114,6 +114,7 @@ type Hub struct {
 	shuttingDown atomic.Bool
 	localCommit  atomic.Bool // a commit on this instance the others have not been told of
 	counters     counters
+	rate         rateMeter // events published per second, for Ops
 }
 
 // New returns a hub; call Start before serving its Handler.
@@ -141,7 +142,7 @@ func New(deps Deps) *Hub {
 			CORS:         engineio.CORS{AllowedOrigins: h.opts.AllowedOrigins, AllowCredentials: true},
 			Logger:       deps.Logger,
 			SendQueue:    sendQueue(deps.Options.ReplayLimit),
-			Hooks:        h.opts.EngineHooks,
+			Hooks:        h.engineHooks(),
 		},
 		ConnectTimeout: 10 * time.Second,
 		Adapter:        h.opts.Adapter,
@@ -269,6 +270,7 @@ func (h *Hub) publish(ctx context.Context, ev *domain.Event) {
 	h.cursor = ev.Seq
 	h.mu.Unlock()
 	h.counters.published.Add(1)
+	h.rate.add(h.opts.Now())
 
 	h.stats.changed(vendor)
 	if ev.Entity == domain.EntityUser {

@@ -11,6 +11,7 @@ type counters struct {
 	published, sent, statsSent                         atomic.Int64
 	commands, rateLimited                              atomic.Int64
 	recoveries, recovered, replayed, resyncs           atomic.Int64
+	slowDropped                                        atomic.Int64
 }
 
 // Ops is the live operations view served at GET /api/ops (admins only).
@@ -32,6 +33,13 @@ type Ops struct {
 	Recovered    int64           `json:"recoverySuccesses"`
 	Replayed     int64           `json:"replayedMessages"`
 	Resyncs      int64           `json:"resyncsRequired"`
+	// EventRate is the mean number of events published per second over
+	// the last minute.
+	EventRate float64 `json:"eventsPerSecond"`
+	// SlowDropped counts connections closed because their send queue
+	// overflowed: clients too slow to keep up, dropped rather than allowed
+	// to stall broadcasts.
+	SlowDropped int64 `json:"slowConsumersDropped"`
 }
 
 // Ops returns the hub's current figures.
@@ -48,5 +56,6 @@ func (h *Hub) Ops(ctx context.Context) Ops {
 		Sent: c.sent.Load(), StatsSent: c.statsSent.Load(), Commands: c.commands.Load(),
 		RateLimited: c.rateLimited.Load(), Recoveries: c.recoveries.Load(), Recovered: c.recovered.Load(),
 		Replayed: c.replayed.Load(), Resyncs: c.resyncs.Load(),
+		EventRate: h.rate.perSecond(h.opts.Now()), SlowDropped: c.slowDropped.Load(),
 	}
 }
