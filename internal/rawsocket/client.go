@@ -82,7 +82,7 @@ type Client struct {
 	closeMu sync.Mutex
 	err     error
 
-	noRead  bool // read only when asked (Options.NoRead)
+	noRead bool // read only when asked (Options.NoRead)
 
 	mu      sync.Mutex
 	nextID  int
