@@ -22,7 +22,7 @@ test("killing an instance loses no event for its 100 clients", async () => {
   for (const vendorId of [c.users.vendorA, c.users.vendorB]) {
     customers.push(await b.createCustomer(admin.token, { name: `Customer of ${vendorId}`, vendorId }));
   }
-  const s0 = (await a.events(admin.token, 0)).lastSeq;
+  const s0 = await c.settle(admin.token);
 
   // 100 clients on the victim, each with every URL to fail over to; 10
   // more on the survivors as a control group.

@@ -62,6 +62,25 @@ export class Cluster {
     return inst;
   }
 
+  // settle waits until every live instance has published the whole log,
+  // so that a client connecting now receives only later events (one that
+  // connects to an instance still behind would also get the ones it has
+  // not published yet, which is correct but not what a test counts on).
+  async settle(token) {
+    const live = this.instances.filter((i) => i.alive);
+    const { lastSeq } = await live[0].events(token, 0);
+    const end = Date.now() + 10000;
+    for (const inst of live) {
+      for (;;) {
+        const ops = await inst.must("GET", "/api/ops", { token });
+        if (ops.cursor >= lastSeq) break;
+        if (Date.now() > end) throw new Error(`${inst.id} stuck at seq ${ops.cursor}, log at ${lastSeq}`);
+        await sleep(20);
+      }
+    }
+    return lastSeq;
+  }
+
   async stop() {
     await Promise.all(this.instances.map((i) => i.stop()));
     if (this.redis) await this.redis.remove();
