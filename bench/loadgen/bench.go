@@ -67,13 +67,24 @@ func (c *coordinator) runBench(ctx context.Context, cfg benchConfig) (*benchResu
 	}
 
 	// Connection rate and memory per idle connection.
+	srvCPU, lgCPU := startCPU(c.pid), startCPU(c.loadgenPIDs()...)
 	rate, hs, err := c.connect(ctx, cfg.N, cfg.Conc, false)
 	if err != nil {
 		return nil, fmt.Errorf("failed to connect %d clients: %w", cfg.N, err)
 	}
 	res.ConnectRate, res.HandshakeP99 = rate, ms(hs.Quantile(0.99))
 	met["connect_rate"] = rate
-	c.logf("connected %d clients at %.0f handshakes/s (handshake p99 %.1f ms)", cfg.N, rate, res.HandshakeP99)
+	met["connect_server_cpu_pct"], _ = srvCPU.stop()
+	// The workers spawned during connect are not in lgCPU's list: count
+	// them from their start.
+	met["connect_loadgen_cpu_pct"], _ = lgCPU.stop()
+	for _, pid := range c.pool.pids() {
+		if d, err := procCPU(pid); err == nil {
+			met["connect_loadgen_cpu_pct"] += 100 * d.Seconds() / time.Since(srvCPU.start).Seconds()
+		}
+	}
+	c.logf("connected %d clients at %.0f handshakes/s (handshake p99 %.1f ms), server cpu %.0f%% loadgen cpu %.0f%%",
+		cfg.N, rate, res.HandshakeP99, met["connect_server_cpu_pct"], met["connect_loadgen_cpu_pct"])
 	if got, err := c.waitClients(ctx, cfg.N, 15*time.Second); err != nil || got != cfg.N {
 		return nil, fmt.Errorf("server counts %d clients, want %d (%v)", got, cfg.N, err)
 	}

@@ -52,6 +52,8 @@ func metrics(slow float64) []metric {
 		{"trigger_p99_ms", "Response time of the trigger call p99 (worst N)", "ms", "<= 5", atMost(5)},
 		{"broadcast_call_p99_ms", "  the broadcast call alone, p99 (server-reported)", "ms", "", nil},
 		{"connect_rate", "Connection rate", "handshakes/s", ">= 5k", atLeast(5000)},
+		{"connect_server_cpu_pct", "  server CPU while connecting", "% of a core", "", nil},
+		{"connect_loadgen_cpu_pct", "  load generator CPU while connecting", "% of a core", "", nil},
 		{"rss_after_load_ratio", "RSS after the broadcast load vs idle", "x", "<= 1.2", atMost(1.2)},
 		{"slow_healthy_p99_ratio", "Slow consumers: healthy p99 with/without", "x", "<= 1.2", atMost(1.2)},
 		{"slow_healthy_p99_base_ms", "  healthy p99 without slow consumers", "ms", "", nil},
@@ -158,6 +160,7 @@ func printReport(w io.Writer, r *report) {
 	fmt.Fprintf(w, "%s, %d CPUs, %s, Linux %s, %s, Node %s, pinned: %v, nice: %d, load at start: %s\n",
 		m.CPU, m.CPUs, m.MemoryGB, m.Kernel, m.Go, m.Node, m.Pinned, r.Nice, m.Load)
 	fmt.Fprintf(w, "load generator: %s\n\n", strings.Join(r.Args, " "))
+	fmt.Fprintf(w, "N, N-small and N-max are the load generator's -n, -n-small and -n-max.\n\n")
 	fmt.Fprintf(w, "| %-55s | %-12s | %10s | %10s | %7s | %-24s | %-4s |\n", "Metric", "Unit", "Ours", "Node", "Ours/Node", "Target", "Met")
 	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 57), strings.Repeat("-", 14), strings.Repeat("-", 12), strings.Repeat("-", 12), strings.Repeat("-", 11), strings.Repeat("-", 26), strings.Repeat("-", 6))
 	for _, rw := range r.Rows {

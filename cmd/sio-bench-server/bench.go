@@ -129,6 +129,9 @@ func (b *bench) handleStats(w http.ResponseWriter, _ *http.Request) {
 		"rssBytes":  rssBytes(),
 		"heapBytes": ms.HeapAlloc,
 		"pid":       os.Getpid(),
+		// Beyond the contract, for the memory findings of docs/benchmarks.md.
+		"stackBytes": ms.StackInuse,
+		"goroutines": runtime.NumGoroutine(),
 	})
 }
 
