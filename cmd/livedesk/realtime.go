@@ -10,6 +10,7 @@ import (
 
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/config"
+	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/metrics"
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/internal/service"
@@ -111,7 +112,9 @@ func readiness(db *store.DB, rdb *redis.Client) func(ctx context.Context) error 
 		}
 		if rdb != nil {
 			if err := rdb.Ping(ctx).Err(); err != nil {
-				return fmt.Errorf("failed to ping redis: %w", err)
+				// The cause (an address, a dial error) is for the logs of
+				// Redis's client, not for whoever probes /readyz.
+				return domain.Errorf(domain.CodeUnavailable, "redis unreachable")
 			}
 		}
 		return nil
