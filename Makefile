@@ -71,5 +71,8 @@ bench: ## benchmarks: go test -bench and the load harness against the Node refer
 fuzz: ## run every fuzz target for a bounded time (FUZZTIME, default 60s each)
 	scripts/fuzz.sh $${FUZZTIME:-60s}
 
+soak: server ## soak test, not in make test: thousands of clients churn while writes continue, then leak checks (SOAK_DURATION, default 10m)
+	$(GO) run ./bench/soak -bin $(BIN) -duration $${SOAK_DURATION:-10m}
+
 clean: ## remove build outputs
 	rm -rf bin web/dist

@@ -79,6 +79,8 @@ type Client struct {
 
 	packets chan Packet
 	done    chan struct{}
+	closing chan struct{} // closed by Close, so a full queue never blocks the reader forever
+	once    sync.Once
 	closeMu sync.Mutex
 	err     error
 
@@ -120,7 +122,7 @@ func Dial(ctx context.Context, base string, opts Options) (*Client, *http.Respon
 	if q <= 0 {
 		q = 4096
 	}
-	c := &Client{SID: o.SID, WS: ws, packets: make(chan Packet, q), done: make(chan struct{}), pending: map[int]chan json.RawMessage{}, noRead: opts.NoRead}
+	c := &Client{SID: o.SID, WS: ws, packets: make(chan Packet, q), done: make(chan struct{}), pending: map[int]chan json.RawMessage{}, noRead: opts.NoRead, closing: make(chan struct{})}
 	if !opts.NoRead {
 		go c.read()
 	}
@@ -285,7 +287,18 @@ func (c *Client) Err() error {
 }
 
 // Close closes the connection without a goodbye.
-func (c *Client) Close() { c.WS.CloseNow() }
+func (c *Client) Close() {
+	c.once.Do(func() { close(c.closing) })
+	c.WS.CloseNow()
+}
+
+// push queues a packet for Next, unless the client is closing.
+func (c *Client) push(p Packet) {
+	select {
+	case c.packets <- p:
+	case <-c.closing:
+	}
+}
 
 func (c *Client) read() {
 	defer close(c.done)
@@ -362,8 +375,8 @@ func (c *Client) message(b []byte) {
 		var name string
 		_ = json.Unmarshal(args[0], &name)
 		tail, _ := json.Marshal(args[1:])
-		c.packets <- Packet{Type: '2', Event: name, Args: tail}
+		c.push(Packet{Type: '2', Event: name, Args: tail})
 	default:
-		c.packets <- Packet{Type: typ, Args: append(json.RawMessage(nil), rest...)}
+		c.push(Packet{Type: typ, Args: append(json.RawMessage(nil), rest...)})
 	}
 }
