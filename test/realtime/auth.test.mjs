@@ -53,6 +53,8 @@ describe("handshake authentication", () => {
     (await connect(env.server.url, token)).close();
     assertRefused(await connectError(env.server.url, resign(token, "another-key-of-at-least-32-characters")), "TOKEN_INVALID");
     assertRefused(await connectError(env.server.url, resign(token, "", (c) => c, "none")), "TOKEN_INVALID");
+    // A refresh token is not an access token.
+    assertRefused(await connectError(env.server.url, env.admin.refreshToken), "TOKEN_INVALID");
     // A token forged to raise a vendor to admin.
     const forged = resign(env.vendorA.token, "another-key-of-at-least-32-characters", (c) => ({ ...c, role: "admin" }));
     assertRefused(await connectError(env.server.url, forged), "TOKEN_INVALID");

@@ -215,6 +215,36 @@ describe("GET /api/events shares the socket's cursor", () => {
   });
 });
 
+describe("GET /api/events and the socket agree on a vendor's own account changes", () => {
+  let env;
+  const sockets = [];
+  before(async () => {
+    env = await setup();
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await env?.server.stop();
+    env?.ws.remove();
+  });
+
+  // docs/events.md: user:updated goes to admins only, so the socket never
+  // sends a vendor the change of its own account; the service's event
+  // visibility (domain.Event.VisibleTo, service.userVendorID) shows it that
+  // change over REST. One of the two must give way.
+  it("a vendor renamed by an admin", { todo: "REST shows a vendor its own user.* events; the socket, per docs/events.md, does not" }, async () => {
+    const { server, admin, vendorA, ids } = env;
+    const s = await connect(server.url, vendorA.token);
+    sockets.push(s);
+    const start = (await server.must("GET", "/api/events?after=0&limit=1000", { token: vendorA.token })).lastSeq;
+    await server.must("PATCH", `/api/users/${ids.vendorA}`, { token: admin.token, body: { name: "Vendor A renamed" } });
+    await server.pay(admin.token, env.customerA.id, 100);
+    await until(() => named(s.log, "payment:added").length === 1);
+    const rest = (await server.must("GET", `/api/events?after=${start}&limit=1000`, { token: vendorA.token })).items.map((e) => e.seq);
+    const socket = named(s.log, "activity:updated").map((e) => e.payload.seq);
+    assert.deepEqual(socket, rest);
+  });
+});
+
 function today() {
   return new Date().toISOString().slice(0, 10);
 }
