@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/livedesk/livedesk/internal/auth"
@@ -34,10 +35,19 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 		EngineHooks:      mets.EngineHooks(),
 		SocketHooks:      mets.SocketHooks(),
 	}
-	if rdb != nil { // scale-out (issue 7)
-		opts.Adapter = clusterAdapter(cfg, rdb, logger)
+	// scale-out (issue 7): the adapter reports instances that left, and the
+	// hub, created below, refreshes what it derived from their sockets.
+	var created atomic.Pointer[realtime.Hub]
+	if rdb != nil {
+		opts.Adapter = clusterAdapter(cfg, rdb, logger, func(string) {
+			if h := created.Load(); h != nil {
+				if r, ok := any(h).(presenceRefresher); ok {
+					r.RefreshPresence()
+				}
+			}
+		})
 	}
-	return realtime.New(realtime.Deps{
+	hub := realtime.New(realtime.Deps{
 		Users:      svc.Users,
 		Deliveries: svc.Deliveries,
 		Payments:   svc.Payments,
@@ -48,6 +58,16 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 		Logger:     logger,
 		Options:    opts,
 	})
+	created.Store(hub)
+	return hub
+}
+
+// presenceRefresher is a hub that can re-send presence:updated to every
+// admin, which is needed when an instance crashes: its admins are gone,
+// and no socket event on the others says so. The assertion keeps this
+// file building while the hub does not offer it yet.
+type presenceRefresher interface {
+	RefreshPresence()
 }
 
 // serveAsyncAPI serves the AsyncAPI document of the real-time API.
@@ -91,8 +111,9 @@ func openRedis(ctx context.Context, cfg config.Config, logger *slog.Logger) (*re
 // clusterAdapter is the Socket.IO adapter of an instance in a cluster. The
 // channel key includes the Redis database number: pub/sub ignores database
 // numbers, so two deployments sharing one Redis stay apart by using two.
-func clusterAdapter(cfg config.Config, rdb *redis.Client, logger *slog.Logger) socketio.AdapterFactory {
+func clusterAdapter(cfg config.Config, rdb *redis.Client, logger *slog.Logger, onNodeLeft func(uid string)) socketio.AdapterFactory {
 	return redisadapter.New(rdb, redisadapter.Options{
+		OnNodeLeft:        onNodeLeft,
 		Key:               fmt.Sprintf("livedesk.%d", rdb.Options().DB),
 		Name:              cfg.InstanceID,
 		HeartbeatInterval: 2 * time.Second,

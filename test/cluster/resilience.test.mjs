@@ -125,7 +125,7 @@ test(
 test(
   "when an instance crashes, its admins leave the others' presence",
   {
-    todo: "needs the hub to rebroadcast presence when the adapter reports a node gone: redisadapter.Options.OnNodeLeft (set in cmd/livedesk/realtime.go) calling an exported Hub method",
+    todo: "needs func (h *realtime.Hub) RefreshPresence() (re-send presence:updated to every admin): cmd/livedesk/realtime.go already calls it, when the hub has it, on the adapter's OnNodeLeft",
   },
   async () => {
     const admin2 = await c.instances[0].login("admin2@cluster.test");
