@@ -164,7 +164,6 @@ func TestGracefulShutdownSIGTERM(t *testing.T) {
 	if resp.StatusCode != 201 {
 		t.Errorf("in-flight payment = %d, want 201", resp.StatusCode)
 	}
-	// New connections are refused meanwhile or the listener is gone.
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
