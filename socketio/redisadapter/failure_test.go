@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/livedesk/livedesk/socketio"
 	"github.com/livedesk/livedesk/socketio/redisadapter"
 )
 
@@ -160,5 +161,33 @@ func TestRedisRestart(t *testing.T) {
 	infos, err := nodes[1].ns.FetchSockets(ctx)
 	if err != nil || len(infos) != 2 {
 		t.Errorf("fetch after the restart: %d sockets, %v; want 2", len(infos), err)
+	}
+}
+
+func TestClientClosedUnderTheAdapter(t *testing.T) {
+	t.Parallel()
+	r := startRedis(t)
+	opts := testOptions
+	opts.Key = "test-" + randomHex()
+	rdb := r.Client()
+	srv := socketio.NewServer(socketio.Options{Adapter: redisadapter.New(rdb, opts)})
+	ad := srv.Of("/").Adapter().(*redisadapter.Adapter)
+	waitFor(t, "the subscription", ad.Connected)
+	_ = rdb.Close()
+	waitFor(t, "the adapter to notice", func() bool { return !ad.Connected() })
+	if err := srv.Of("/").Emit(context.Background(), "x"); !errors.Is(err, redisadapter.ErrClosed) && !errors.Is(err, redisadapter.ErrUnavailable) {
+		t.Errorf("emit on a closed client: %v, want ErrClosed or ErrUnavailable", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung after the client was closed")
 	}
 }

@@ -36,6 +36,13 @@ func (a *Adapter) receive() {
 			if a.ctx.Err() != nil {
 				return
 			}
+			if errors.Is(err, redis.ErrClosed) {
+				// The Redis client was closed under the adapter: nothing
+				// more can be sent or received, so stop as Close would.
+				a.down(err)
+				a.cancel()
+				return
+			}
 			var nerr net.Error
 			if errors.As(err, &nerr) && nerr.Timeout() {
 				// Our own heartbeats come back every interval: a long
