@@ -14,7 +14,7 @@ import (
 
 const customerColumns = `id, name, phone, email, address, status, vendor_id, balance_cents, created_at, updated_at`
 
-func scanCustomer(sc interface{ Scan(...any) error }) (*domain.Customer, error) {
+func scanCustomer(sc scanner) (*domain.Customer, error) {
 	var c domain.Customer
 	var created, updated int64
 	if err := sc.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Status, &c.VendorID, &c.BalanceCents, &created, &updated); err != nil {
@@ -96,24 +96,13 @@ func (s *service) FindCustomers(ctx context.Context, f domain.CustomerFilter) ([
 	}
 	var list []*domain.Customer
 	var total int
-	err = s.read(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM customers`+where, args...).Scan(&total); err != nil {
-			return fmt.Errorf("failed to count customers: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT `+customerColumns+` FROM customers`+where+` ORDER BY name, id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return fmt.Errorf("failed to list customers: %w", err)
-		}
-		defer rows.Close()
-		list = []*domain.Customer{}
-		for rows.Next() {
-			c, err := scanCustomer(rows)
-			if err != nil {
-				return fmt.Errorf("failed to scan customer: %w", err)
-			}
-			list = append(list, c)
-		}
-		return rows.Err()
+	err = s.read(ctx, func(tx *store.Tx) (err error) {
+		list, total, err = readPage(ctx, tx, pageQuery{
+			what: "customers", args: args, order: "name, id",
+			count: `SELECT COUNT(*) FROM customers` + where,
+			list:  `SELECT ` + customerColumns + ` FROM customers` + where,
+		}, p, scanCustomer)
+		return err
 	})
 	return list, total, err
 }

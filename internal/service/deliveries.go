@@ -17,7 +17,7 @@ const deliveryColumns = `d.id, d.customer_id, c.name, d.vendor_id, d.scheduled_f
 
 const deliveryFrom = ` FROM deliveries d JOIN customers c ON c.id = d.customer_id`
 
-func scanDelivery(sc interface{ Scan(...any) error }) (*domain.Delivery, error) {
+func scanDelivery(sc scanner) (*domain.Delivery, error) {
 	var d domain.Delivery
 	var delivered sql.NullInt64
 	var created, updated int64
@@ -119,25 +119,13 @@ func (s *service) FindDeliveries(ctx context.Context, f domain.DeliveryFilter) (
 	p := f.Page.Normalize()
 	var list []*domain.Delivery
 	var total int
-	err = s.read(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM deliveries d`+where, args...).Scan(&total); err != nil {
-			return fmt.Errorf("failed to count deliveries: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT `+deliveryColumns+deliveryFrom+where+` ORDER BY d.scheduled_for DESC, d.id DESC LIMIT ? OFFSET ?`,
-			append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return fmt.Errorf("failed to list deliveries: %w", err)
-		}
-		defer rows.Close()
-		list = []*domain.Delivery{}
-		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
-				return fmt.Errorf("failed to scan delivery: %w", err)
-			}
-			list = append(list, d)
-		}
-		return rows.Err()
+	err = s.read(ctx, func(tx *store.Tx) (err error) {
+		list, total, err = readPage(ctx, tx, pageQuery{
+			what: "deliveries", args: args, order: "d.scheduled_for DESC, d.id DESC",
+			count: `SELECT COUNT(*) FROM deliveries d` + where,
+			list:  `SELECT ` + deliveryColumns + deliveryFrom + where,
+		}, p, scanDelivery)
+		return err
 	})
 	return list, total, err
 }

@@ -13,7 +13,7 @@ import (
 
 const paymentColumns = `id, customer_id, vendor_id, amount_cents, method, reference, idempotency_key, recorded_by, created_at`
 
-func scanPayment(sc interface{ Scan(...any) error }) (*domain.Payment, error) {
+func scanPayment(sc scanner) (*domain.Payment, error) {
 	var p domain.Payment
 	var key sql.NullString
 	var created int64
@@ -68,25 +68,13 @@ func (s *service) FindPayments(ctx context.Context, f domain.PaymentFilter) ([]*
 	p := f.Page.Normalize()
 	var list []*domain.Payment
 	var total int
-	err = s.read(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM payments`+where, args...).Scan(&total); err != nil {
-			return fmt.Errorf("failed to count payments: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT `+paymentColumns+` FROM payments`+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-			append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return fmt.Errorf("failed to list payments: %w", err)
-		}
-		defer rows.Close()
-		list = []*domain.Payment{}
-		for rows.Next() {
-			pay, err := scanPayment(rows)
-			if err != nil {
-				return fmt.Errorf("failed to scan payment: %w", err)
-			}
-			list = append(list, pay)
-		}
-		return rows.Err()
+	err = s.read(ctx, func(tx *store.Tx) (err error) {
+		list, total, err = readPage(ctx, tx, pageQuery{
+			what: "payments", args: args, order: "created_at DESC, id DESC",
+			count: `SELECT COUNT(*) FROM payments` + where,
+			list:  `SELECT ` + paymentColumns + ` FROM payments` + where,
+		}, p, scanPayment)
+		return err
 	})
 	return list, total, err
 }

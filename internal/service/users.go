@@ -25,7 +25,7 @@ const userColumns = `id, email, name, role, status, password_hash, last_seen_at,
 // lastSeenResolution bounds how often TouchLastSeen writes for one user.
 const lastSeenResolution = time.Minute
 
-func scanUser(sc interface{ Scan(...any) error }) (*domain.User, error) {
+func scanUser(sc scanner) (*domain.User, error) {
 	var u domain.User
 	var lastSeen sql.NullInt64
 	var created, updated int64
@@ -98,24 +98,13 @@ func (s *service) FindUsers(ctx context.Context, f domain.UserFilter) ([]*domain
 	}
 	var users []*domain.User
 	var total int
-	err := s.read(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users`+where, args...).Scan(&total); err != nil {
-			return fmt.Errorf("failed to count users: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users`+where+` ORDER BY name, id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
-		if err != nil {
-			return fmt.Errorf("failed to list users: %w", err)
-		}
-		defer rows.Close()
-		users = []*domain.User{}
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return fmt.Errorf("failed to scan user: %w", err)
-			}
-			users = append(users, u)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(tx *store.Tx) (err error) {
+		users, total, err = readPage(ctx, tx, pageQuery{
+			what: "users", args: args, order: "name, id",
+			count: `SELECT COUNT(*) FROM users` + where,
+			list:  `SELECT ` + userColumns + ` FROM users` + where,
+		}, p, scanUser)
+		return err
 	})
 	return users, total, err
 }
