@@ -79,6 +79,15 @@ async function checkExactly(entries, server, token, from, want) {
   }
 }
 
+// kinds counts the entity events the log after seq `from` produces.
+async function kinds(server, token, from) {
+  const items = (await server.must("GET", `/api/events?after=${from}&limit=1000`, { token })).items;
+  const out = {};
+  const name = { payment: "payment:added", delivery: "delivery:updated", customer: "customer:updated", user: "user:updated" };
+  for (const e of items) out[name[e.entity]] = (out[name[e.entity]] ?? 0) + 1;
+  return out;
+}
+
 // dropTransport closes the socket's transport as a network failure would,
 // with automatic reconnection off so that the test decides when it comes
 // back, and resolves with the disconnect reason.
@@ -152,6 +161,43 @@ describe("recovery after the transport drops", () => {
     await until(() => named(s.log.slice(mark), "activity:updated").length >= 10, 5000, () => "10 replayed events");
     await sleep(300);
     await checkExactly(s.log.slice(mark), server, admin.token, from, want);
+  });
+
+  // The offset names a message: "SEQ-PART". A client that got an event's
+  // payment:added but not its activity:updated is replayed exactly the
+  // rest; a bare seq (the REST cursor) means the whole event was received.
+  // (_lastOffset is the client's private copy of the offset it sends back.)
+  it("resumes from the middle of an event, or from a bare seq", async () => {
+    const { server, admin } = env;
+    const s = await connect(server.url, admin.token);
+    sockets.push(s);
+    await makeEvents(server, env, 1, "part-before");
+    await until(() => named(s.log, "activity:updated").length === 1);
+    const seq = named(s.log, "payment:added").at(-1).payload.seq;
+    assert.equal(s._lastOffset, `${seq}-1`, "the client holds the last message's offset");
+
+    await dropTransport(s);
+    s._lastOffset = `${seq}-0`; // as if activity:updated had been lost
+    let mark = s.log.length;
+    await makeEvents(server, env, 2, "part-away");
+    await comeBack(s);
+    await until(() => named(s.log.slice(mark), "activity:updated").length >= 3, 5000, () => "the rest of the event, then 2");
+    await sleep(200);
+    let got = s.log.slice(mark).filter((e) => LOG_EVENTS.has(e.name));
+    assert.deepEqual(got[0].name, "activity:updated");
+    assert.equal(got[0].payload.seq, seq);
+    await checkExactly(got.slice(1), server, admin.token, seq, { "activity:updated": 2, ...(await kinds(server, admin.token, seq)) });
+
+    const cursor = await lastSeq(server, admin.token);
+    await dropTransport(s);
+    s._lastOffset = String(cursor); // the REST polling cursor
+    mark = s.log.length;
+    await makeEvents(server, env, 2, "bare-away");
+    await comeBack(s);
+    await until(() => named(s.log.slice(mark), "activity:updated").length >= 2, 5000, () => "2 events");
+    await sleep(200);
+    got = s.log.slice(mark).filter((e) => LOG_EVENTS.has(e.name));
+    await checkExactly(got, server, admin.token, cursor, { "activity:updated": 2, ...(await kinds(server, admin.token, cursor)) });
   });
 
   it("does not recover after an explicit disconnect()", async () => {
