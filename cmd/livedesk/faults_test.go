@@ -96,12 +96,30 @@ func paySocket(ctx context.Context, t *testing.T, s *rawsocket.Client, cust int6
 	return a.Error.Code
 }
 
+// getRetrying reads path as a careful client does: a 503 UNAVAILABLE (a
+// pooled connection the fault killed last) is retried, anything else but
+// 200 fails.
+func getRetrying(t *testing.T, c *client, path string) map[string]any {
+	t.Helper()
+	for attempt := 0; ; attempt++ {
+		got, m := c.do("GET", path, nil)
+		switch {
+		case got == 200:
+			return m
+		case got == 503 && attempt < 20:
+			time.Sleep(50 * time.Millisecond)
+		default:
+			t.Fatalf("GET %s = %d, want 200: %v", path, got, m)
+		}
+	}
+}
+
 // checkLog asserts that the event log is gapless, that it holds exactly
 // one payment event per key, that the socket saw each payment event once,
 // and that the customer's balance equals its ledger.
 func checkLog(t *testing.T, c *client, cust int64, keys []string, w *eventWatcher) {
 	t.Helper()
-	evs := c.must(200, "GET", "/api/events?after=0&limit=500", nil)
+	evs := getRetrying(t, c, "/api/events?after=0&limit=500")
 	items, _ := evs["items"].([]any)
 	var paySeqs []int64
 	perKey := map[string]int{}
@@ -129,11 +147,11 @@ func checkLog(t *testing.T, c *client, cust int64, keys []string, w *eventWatche
 			t.Errorf("payment %s has %d events in the log, want 1", k, perKey[k])
 		}
 	}
-	pays := c.must(200, "GET", fmt.Sprintf("/api/payments?customerId=%d&limit=500", cust), nil)
+	pays := getRetrying(t, c, fmt.Sprintf("/api/payments?customerId=%d&limit=500", cust))
 	if got := num(pays, "total"); got != int64(len(keys)) {
 		t.Errorf("%d payments stored, want %d", got, len(keys))
 	}
-	cu := c.must(200, "GET", fmt.Sprintf("/api/customers/%d", cust), nil)
+	cu := getRetrying(t, c, fmt.Sprintf("/api/customers/%d", cust))
 	if got := num(cu, "balanceCents"); got != -100*int64(len(keys)) {
 		t.Errorf("balance %d, want %d (the ledger of %d payments)", got, -100*len(keys), len(keys))
 	}
