@@ -14,7 +14,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './web/node_modules/*' -not -path './test/*/node_modules/*' 2>/dev/null)
 WEB_SOURCES := $(shell find web/src web/index.html web/package.json web/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: help run build ui server test test-go test-web test-e2e test-protocol test-compat test-realtime lint bench fuzz soak clean
+.PHONY: help run build ui server test test-go test-web test-e2e test-protocol test-compat test-realtime test-cluster lint bench fuzz soak clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ server: ## build bin/livedesk with the UI embedded (when built)
 	@mkdir -p bin
 	$(GO) build -trimpath $(if $(wildcard web/dist/index.html),-tags ui) -o $(BIN) ./cmd/livedesk
 
-test: test-go test-web test-protocol test-compat test-realtime test-e2e ## run every test
+test: test-go test-web test-protocol test-compat test-realtime test-e2e test-cluster ## run every test
 	@echo "make test: all suites passed"
 
 test-go: ## Go vet and tests with the race detector
@@ -55,6 +55,9 @@ test-protocol: ## the Engine.IO and Socket.IO protocol test suites against cmd/c
 
 test-compat: ## the official socket.io-client against our server
 	test/compat/run.sh
+
+test-cluster: build ## three instances on PostgreSQL + Redis, failover, nginx (deploy/nginx), the dashboard through it
+	test/cluster/run.sh
 
 test-realtime: ## the real-time event system end to end: livedesk serve and the official socket.io-client
 	test/realtime/run.sh

@@ -41,9 +41,7 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 	if rdb != nil {
 		opts.Adapter = clusterAdapter(cfg, rdb, logger, func(string) {
 			if h := created.Load(); h != nil {
-				if r, ok := any(h).(presenceRefresher); ok {
-					r.RefreshPresence()
-				}
+				h.RefreshPresence()
 			}
 		})
 	}
@@ -60,14 +58,6 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 	})
 	created.Store(hub)
 	return hub
-}
-
-// presenceRefresher is a hub that can re-send presence:updated to every
-// admin, which is needed when an instance crashes: its admins are gone,
-// and no socket event on the others says so. The assertion keeps this
-// file building while the hub does not offer it yet.
-type presenceRefresher interface {
-	RefreshPresence()
 }
 
 // serveAsyncAPI serves the AsyncAPI document of the real-time API.

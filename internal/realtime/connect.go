@@ -138,7 +138,9 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 		"transport", s.Transport(), "recovered", s.Recovered(), "remote", s.Handshake().Address)
 	exp := newExpiry(h, s, d.ExpiresAt)
 	if d.Role == domain.RoleAdmin {
-		h.broadcastPresence(s.Context())
+		// Asynchronously: a fetch across instances may wait for a dead one,
+		// and the socket's first stats and commands must not.
+		go h.broadcastPresence(s.Context())
 	}
 	pid := s.PID()
 	s.OnDisconnect(func(reason socketio.DisconnectReason) {

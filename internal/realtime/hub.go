@@ -284,7 +284,8 @@ func (h *Hub) publish(ctx context.Context, ev *domain.Event) {
 func (h *Hub) Shutdown(ctx context.Context) error {
 	h.shuttingDown.Store(true)
 	h.drain(domain.WithActor(ctx, domain.SystemActor()))
-	_ = h.ns.Emit(ctx, EventError, ErrorPayload{Code: CodeServerShuttingDown, Message: "the server is restarting; reconnecting"})
+	// Local: only this instance is going away; clients of the others stay.
+	_ = h.ns.Local().Emit(ctx, EventError, ErrorPayload{Code: CodeServerShuttingDown, Message: "the server is restarting; reconnecting"})
 	// Give the transports a moment to flush the error before they close.
 	select {
 	case <-time.After(100 * time.Millisecond):

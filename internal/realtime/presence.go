@@ -71,3 +71,9 @@ func (h *Hub) broadcastPresence(ctx context.Context) {
 	}
 	_ = h.ns.To(roomAdmins).Emit(ctx, EventPresence, PresencePayload{Admins: admins})
 }
+
+// RefreshPresence recomputes who is online and tells the admins, for when
+// the cluster changed under the hub (an instance died with admins on it).
+func (h *Hub) RefreshPresence() {
+	go h.broadcastPresence(context.Background())
+}

@@ -106,9 +106,6 @@ test("without Redis, events still flow from the log and /readyz says so; all res
 
 test(
   "stopping one instance tells only its own clients that it is restarting",
-  {
-    todo: "internal/realtime/hub.go Shutdown emits SERVER_SHUTTING_DOWN with h.ns.Emit, which the Redis adapter sends to every instance's clients; it should be h.ns.Local().Emit",
-  },
   async () => {
     const extra = await c.serve("i-extra");
     const here = await open(extra, admin.token);
@@ -124,9 +121,6 @@ test(
 
 test(
   "when an instance crashes, its admins leave the others' presence",
-  {
-    todo: "needs func (h *realtime.Hub) RefreshPresence() (re-send presence:updated to every admin): cmd/livedesk/realtime.go already calls it, when the hub has it, on the adapter's OnNodeLeft",
-  },
   async () => {
     const admin2 = await c.instances[0].login("admin2@cluster.test");
     const crash = await c.serve("i-crash");
