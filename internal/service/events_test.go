@@ -49,7 +49,7 @@ func TestEventLog(t *testing.T) {
 			{domain.ActionDeliveryCreated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d (Milk 1L × 2, 45.00) scheduled for Asha Rao on 2026-11-25 by Vendor A", d.ID)},
 			{domain.ActionDeliveryUpdated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d for Asha Rao out for delivery, marked by Vendor A", d.ID)},
 			{domain.ActionPaymentAdded, 0, f.VendorA.ID, "Payment of 12.50 by cash from Asha Rao, recorded by Ada Admin"},
-			{domain.ActionUserUpdated, u.ID, f.VendorB.ID, "Vendor Vendor B suspended by Ada Admin"},
+			{domain.ActionUserUpdated, u.ID, 0, "Vendor Vendor B suspended by Ada Admin"}, // account events are for admins only
 			{domain.ActionUserCreated, admin2.ID, 0, "Admin Second (second@example.com) added by Ada Admin"},
 		}
 		if len(evs) != len(want) {

@@ -206,8 +206,8 @@ func TestAuthorization(t *testing.T) {
 			if _, n := must2(svc.Payments.FindPayments(b, domain.PaymentFilter{}))(t); n != 0 {
 				t.Fatalf("B sees %d payments", n)
 			}
-			if evs := must(svc.Events.EventsAfter(b, 0, 100))(t); len(evs) != 1 || evs[0].Action != domain.ActionUserCreated {
-				t.Fatalf("B sees events %s, want only its own account's creation", describe(evs))
+			if evs := must(svc.Events.EventsAfter(b, 0, 100))(t); len(evs) != 0 {
+				t.Fatalf("B sees events %s, want none (account events are for admins only)", describe(evs))
 			}
 			if _, n := must2(svc.Payments.FindPayments(f.ACtx, domain.PaymentFilter{}))(t); n != 1 {
 				t.Fatalf("A sees %d payments, want 1", n)
@@ -321,10 +321,15 @@ func TestUnknownEmailTakesAsLong(t *testing.T) {
 	t.Parallel()
 	svc := storetest.Services(t, "sqlite", service.Options{PasswordCost: 10})
 	storetest.NewFixture(t, svc)
+	// The fastest of a few tries: other load on the machine only ever adds time.
 	measure := func(email string) time.Duration {
-		start := time.Now()
-		_, _ = svc.Users.Authenticate(context.Background(), email, "wrong password")
-		return time.Since(start)
+		best := time.Duration(1<<63 - 1)
+		for range 5 {
+			start := time.Now()
+			_, _ = svc.Users.Authenticate(context.Background(), email, "wrong password")
+			best = min(best, time.Since(start))
+		}
+		return best
 	}
 	known, unknown := measure("a@example.com"), measure("nobody@example.com")
 	if unknown < known/3 {

@@ -201,14 +201,10 @@ func roleLabel(r domain.Role) string {
 	return "Vendor"
 }
 
-// userVendorID is the vendor an event about u concerns: a vendor's own
-// account changes are visible to that vendor.
-func userVendorID(u *domain.User) int64 {
-	if u.Role == domain.RoleVendor {
-		return u.ID
-	}
-	return 0
-}
+// userVendorID is the vendor an event about u is shown to: none. Account
+// changes are for admins only, over REST and sockets alike; a vendor whose
+// account changes is disconnected or refused, which tells it enough.
+func userVendorID(*domain.User) int64 { return 0 }
 
 // UpdateUser changes a user (admins only). An admin cannot suspend or
 // demote itself, so that there is always someone able to undo a change.
