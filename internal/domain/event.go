@@ -28,8 +28,8 @@ const (
 )
 
 // Event is one entry of the durable, ordered event log, which doubles as
-// the activity log. Seq is strictly increasing. VendorID is the vendor the
-// event concerns (0 when it concerns no vendor, such as an admin user
+// the activity log. Seq is strictly increasing. VendorID is the vendor whose
+// view the event belongs to (0 for admins only, such as any account
 // change): vendors may see exactly the events with their own VendorID.
 //
 // Payload is the full change, by action:
