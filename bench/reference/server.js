@@ -26,7 +26,7 @@ function portFromArgs() {
 }
 
 // The same padding as payloadNote in cmd/sio-bench-server.
-const NOTE = "benchmark payload padding: the dashboard's figures moved, refetch nothing";
+const NOTE = "figures moved";
 
 function readBody(req) {
   return new Promise((resolve, reject) => {

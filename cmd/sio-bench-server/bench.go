@@ -88,7 +88,7 @@ type payloadStats struct {
 
 // payloadNote pads the payload to about 300 bytes; it is the same string
 // in the reference server.
-const payloadNote = "benchmark payload padding: the dashboard's figures moved, refetch nothing"
+const payloadNote = "figures moved"
 
 func (b *bench) handleTrigger(w http.ResponseWriter, r *http.Request) {
 	var t trigger
