@@ -1,10 +1,10 @@
 // Authentication of sockets: refused handshakes, token expiry of connected
 // sockets, auth:refresh, and revocation when an admin suspends a user or
 // changes its role.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { setup } from "./lib/server.mjs";
+import { suite } from "./lib/server.mjs";
 import { ack, connect, connectError, connected, named, next, sleep, until } from "./lib/socket.mjs";
 
 // resign returns token with its claims changed by edit and signed with key
@@ -24,14 +24,7 @@ function assertRefused(err, code) {
 }
 
 describe("handshake authentication", () => {
-  let env;
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
 
   it("refuses a missing token with AUTH_REQUIRED", async () => {
     assertRefused(await connectError(env.server.url, undefined), "AUTH_REQUIRED");
@@ -62,16 +55,8 @@ describe("handshake authentication", () => {
 });
 
 describe("token expiry (--token-ttl 5s)", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup({ ttl: "5s" });
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite({ ttl: "5s" });
+  const { sockets } = env;
 
   it("expires, refreshes and refuses as documented", async () => {
     const { server, customerA } = env;
@@ -158,16 +143,8 @@ describe("token expiry (--token-ttl 5s)", () => {
 });
 
 describe("revocation: suspending a user or changing its role", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   async function watch(socket) {
     const errors = [];
@@ -274,16 +251,8 @@ describe("revocation: suspending a user or changing its role", () => {
 });
 
 describe("a session recovered after a role change", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   // Its replay holds no admin-only event either: not even the change of its
   // own account, which live delivery sends to admins only.

@@ -1,9 +1,9 @@
 // Client → server commands: every one acknowledged {ok: true, data} or
 // {ok: false, error: {code, message, field?}}, through the same services as
 // the REST API; malformed arguments never crash anything; rate limits.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { setup } from "./lib/server.mjs";
+import { suite } from "./lib/server.mjs";
 import { ack, connect, named, next, sleep, until } from "./lib/socket.mjs";
 
 // assertError checks an error ack's exact shape and code (and field).
@@ -25,16 +25,8 @@ function assertOK(res) {
 }
 
 describe("commands", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   async function socket(token = env.admin.token, options) {
     const s = await connect(env.server.url, token, options);

@@ -3,7 +3,7 @@
 // GET /api/events returns the very events the socket delivered.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup } from "./lib/server.mjs";
+import { setup, suite } from "./lib/server.mjs";
 import { connect, named, until } from "./lib/socket.mjs";
 
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -127,16 +127,8 @@ describe("a REST payment reaches every admin", () => {
 });
 
 describe("GET /api/events shares the socket's cursor", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   it("returns the same events, with the same seqs, as the socket delivered, for an admin and for a vendor", async () => {
     const { server, admin, vendorA, customerA, customerB, ids } = env;
@@ -216,16 +208,8 @@ describe("GET /api/events shares the socket's cursor", () => {
 });
 
 describe("GET /api/events and the socket agree on a vendor's own account changes", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   // docs/events.md: account events are for admins only, over REST and the
   // socket alike, so a vendor's renaming shows up in neither.

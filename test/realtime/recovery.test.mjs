@@ -5,7 +5,7 @@
 // RESYNC_REQUIRED.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup } from "./lib/server.mjs";
+import { setup, suite } from "./lib/server.mjs";
 import { connect, connected, named, next, sleep, until } from "./lib/socket.mjs";
 import { startProxy } from "./lib/proxy.mjs";
 
@@ -104,16 +104,8 @@ async function comeBack(socket) {
 }
 
 describe("recovery after the transport drops", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]]) {
     it(`replays exactly the 50 missed events, then continues live (${transports.join("+")})`, async () => {
@@ -240,16 +232,8 @@ describe("recovery after the transport drops", () => {
 });
 
 describe("recovery of a long gap", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   // 1,200 events are 2,400 messages replayed at once: more than the engine's
   // default send queue (1,024 packets), which dropped the client as a slow
@@ -292,16 +276,8 @@ describe("recovery of a long gap", () => {
 });
 
 describe("RESYNC_REQUIRED past --replay-limit", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup({ replayLimit: 10 });
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite({ replayLimit: 10 });
+  const { sockets } = env;
 
   it("replays a gap of exactly --replay-limit events", async () => {
     const { server, admin } = env;
@@ -451,16 +427,8 @@ describe("recovery across a graceful server restart (SIGTERM)", () => {
 });
 
 describe("recovery under load: transports dropping while writes stream in", () => {
-  let env;
-  const sockets = [];
-  before(async () => {
-    env = await setup();
-  });
-  after(async () => {
-    sockets.forEach((s) => s.close());
-    await env?.server.stop();
-    env?.ws.remove();
-  });
+  const env = suite();
+  const { sockets } = env;
 
   it("every client ends with every event exactly once, in order, however often it dropped", async () => {
     const { server, admin, vendorA } = env;

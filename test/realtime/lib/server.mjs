@@ -1,3 +1,4 @@
+import { after, before } from "node:test";
 // The server under test: a real `livedesk serve` process on a temporary
 // SQLite database, its users made with `livedesk user create`, and a small
 // REST client for the API of docs/api.md.
@@ -172,4 +173,20 @@ export async function setup(options = {}) {
   const customerA = await server.createCustomer(admin.token, { name: "Asha A", vendorId: ids.vendorA });
   const customerB = await server.createCustomer(admin.token, { name: "Bela B", vendorId: ids.vendorB });
   return { ws, server, ids, admin, vendorA, vendorB, customerA, customerB };
+}
+
+// suite gives the calling describe block its own setup(options): started
+// before its tests and stopped after them, with every socket pushed to
+// env.sockets closed. The returned object is filled in by the before hook.
+export function suite(options = {}) {
+  const env = { sockets: [] };
+  before(async () => {
+    Object.assign(env, await setup(options));
+  });
+  after(async () => {
+    env.sockets.forEach((s) => s.close());
+    await env.server?.stop();
+    env.ws?.remove();
+  });
+  return env;
 }
