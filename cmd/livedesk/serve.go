@@ -74,9 +74,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	hub = newHub(cfg, db, svc, tokens, logger, rdb, mets)
 	mets.Hub(hub.Counters)
-	if err := hub.Start(ctx); err != nil {
-		return fmt.Errorf("failed to start the real-time hub: %w", err)
-	}
 
 	api := httpapi.NewServer(httpapi.Deps{
 		Users:      svc.Users,
@@ -106,6 +103,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer stopDemo()
+
+	// The hub starts at the end of the log as it is now, after any demo
+	// seeding (thousands of backdated events no client is there to see);
+	// nobody can connect before the listener opens below.
+	if err := hub.Start(ctx); err != nil {
+		return fmt.Errorf("failed to start the real-time hub: %w", err)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
