@@ -56,7 +56,7 @@ type Conn struct {
 	// websocket
 	ws        *websocket.Conn
 	cork      *corkConn
-	writing   bool            // a writer goroutine is running
+	writing   bool            // in the writer pool, or a writeLoop is running
 	probe     *websocket.Conn // upgrade in progress on this WebSocket
 	probed    bool            // the probe ping was answered
 	finishOne sync.Once
@@ -194,7 +194,7 @@ func (c *Conn) kickLocked() {
 	case TransportWebSocket:
 		if !c.writing && c.ws != nil {
 			c.writing = true
-			go c.writeLoop(c.ws, c.cork)
+			c.srv.writers.schedule(c)
 		}
 	}
 }

@@ -88,6 +88,8 @@ type Server struct {
 	closed bool
 
 	count atomic.Int64
+	// writers write WebSocket queues (see writerPool).
+	writers writerPool
 	// live counts sessions not yet finished (removed from conns and, for
 	// WebSocket, their handler returned), for Close to wait on.
 	live sync.WaitGroup

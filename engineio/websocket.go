@@ -87,19 +87,23 @@ func readCloseReason(err error) (string, error, bool) {
 }
 
 // writeLoop writes the queue to ws until it is empty, then exits: an idle
-// connection costs no goroutine. After a graceful close it ends the
+// connection costs no goroutine. It takes over from the writer pool when a
+// write must wait for the peer (finishing the pool's partial flush first)
+// or the connection is closing. After a graceful close it ends the
 // WebSocket once everything queued is written.
 func (c *Conn) writeLoop(ws *websocket.Conn, cork *corkConn) {
 	bp := frameBufs.Get().(*[]byte)
-	buf := (*bp)[:0]
 	defer func() {
-		if cap(buf) <= 64<<10 {
-			*bp = buf[:0]
+		if cap(*bp) <= 64<<10 {
+			*bp = (*bp)[:0]
 			frameBufs.Put(bp)
 		}
 	}()
-	ctx := context.Background()
-	for {
+	var err error
+	if cork != nil {
+		err = cork.uncork()
+	}
+	for err == nil {
 		c.mu.Lock()
 		if len(c.queue) == 0 {
 			c.writing = false
@@ -116,32 +120,17 @@ func (c *Conn) writeLoop(ws *websocket.Conn, cork *corkConn) {
 		if batch {
 			cork.cork()
 		}
-		var err error
-		for _, p := range q {
-			if p.Binary {
-				err = ws.Write(ctx, websocket.MessageBinary, p.Data)
-			} else {
-				buf = append(append(buf[:0], byte(p.Type)), p.Data...)
-				err = ws.Write(ctx, websocket.MessageText, buf)
-			}
-			if err != nil {
-				break
-			}
-		}
+		err = c.writePackets(ws, q, bp)
 		if batch {
 			if uerr := cork.uncork(); err == nil {
 				err = uerr
 			}
 		}
-		if err != nil {
-			c.close(ReasonTransportError, err, false)
-			c.mu.Lock()
-			c.writing = false
-			c.mu.Unlock()
-			return
+		if err == nil {
+			c.recycle(q)
 		}
-		c.recycle(q)
 	}
+	c.writeFailed(err)
 }
 
 // serveUpgrade runs the upgrade of a polling session to ws: 2probe/3probe,

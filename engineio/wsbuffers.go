@@ -71,6 +71,10 @@ type corkConn struct {
 	mu  sync.Mutex
 	buf *[]byte // non-nil while corked
 	err error   // first write error while corked, returned by uncork
+	// all makes the flush at corkLimit non-blocking, keeping what the
+	// socket does not take: a pool writer must never wait for the peer.
+	// The batch is bounded by the send queue.
+	all bool
 }
 
 func (c *corkConn) Write(p []byte) (int, error) {
@@ -84,7 +88,11 @@ func (c *corkConn) Write(p []byte) (int, error) {
 	}
 	*c.buf = append(*c.buf, p...)
 	if len(*c.buf) >= corkLimit {
-		c.err = c.flushLocked()
+		if c.all {
+			c.err = c.tryFlushLocked()
+		} else {
+			c.err = c.flushLocked()
+		}
 	}
 	return len(p), c.err
 }
@@ -98,6 +106,19 @@ func (c *corkConn) cork() {
 	c.mu.Unlock()
 }
 
+// corkAll starts buffering writes with no intermediate flush.
+func (c *corkConn) corkAll() {
+	c.mu.Lock()
+	if c.buf == nil {
+		c.buf = corkBufs.Get().(*[]byte)
+	}
+	c.all = true
+	c.mu.Unlock()
+}
+
+// canTryWrite reports whether tryUncork can write without blocking.
+func (c *corkConn) canTryWrite() bool { return hasRawConn(c.Conn) }
+
 // uncork writes what was buffered and stops buffering.
 func (c *corkConn) uncork() error {
 	c.mu.Lock()
@@ -109,12 +130,56 @@ func (c *corkConn) uncork() error {
 	if err == nil {
 		err = c.flushLocked()
 	}
+	c.releaseLocked()
+	return err
+}
+
+// tryUncork writes what was buffered as far as the socket takes it without
+// waiting. pending reports that the rest is still buffered, in order, the
+// connection staying corked until uncork writes it.
+func (c *corkConn) tryUncork() (pending bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.buf == nil {
+		return false, nil
+	}
+	c.all = false
+	if err := c.err; err != nil {
+		c.releaseLocked()
+		return false, err
+	}
+	if err := c.tryFlushLocked(); err != nil || len(*c.buf) == 0 {
+		c.releaseLocked()
+		return false, err
+	}
+	return true, nil
+}
+
+// drop discards what was buffered and stops buffering.
+func (c *corkConn) drop() {
+	c.mu.Lock()
+	if c.buf != nil {
+		c.releaseLocked()
+	}
+	c.mu.Unlock()
+}
+
+// tryFlushLocked writes what the socket takes now and keeps the rest.
+func (c *corkConn) tryFlushLocked() error {
+	b := *c.buf
+	// The descriptor is looked up per flush rather than kept: an idle
+	// connection's footprint matters more than 8 bytes of garbage.
+	n, err := tryWrite(rawConnOf(c.Conn), b)
+	*c.buf = b[:copy(b, b[n:])]
+	return err
+}
+
+func (c *corkConn) releaseLocked() {
 	if cap(*c.buf) <= corkLimit*2 {
 		*c.buf = (*c.buf)[:0]
 		corkBufs.Put(c.buf)
 	}
-	c.buf, c.err = nil, nil
-	return err
+	c.buf, c.err, c.all = nil, nil, false
 }
 
 func (c *corkConn) flushLocked() error {

@@ -1,0 +1,85 @@
+//go:build unix
+
+package engineio
+
+import (
+	"net"
+	"sync"
+	"syscall"
+)
+
+// hasRawConn reports whether conn offers its descriptor.
+func hasRawConn(conn net.Conn) bool {
+	_, ok := conn.(syscall.Conn)
+	return ok
+}
+
+// rawConnOf returns the connection's descriptor access, or nil when it has
+// none (then every flush is a blocking write in a goroutine of the
+// connection's own).
+func rawConnOf(conn net.Conn) syscall.RawConn {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return rc
+}
+
+// tryWrite writes what the socket takes now, without waiting for room:
+// the descriptor is non-blocking, and returning true from the callback
+// tells the runtime not to park on EAGAIN.
+func tryWrite(rc syscall.RawConn, b []byte) (int, error) {
+	if rc == nil {
+		return 0, nil // left for a blocking write
+	}
+	op := tryWrites.Get().(*tryWriteOp)
+	op.b, op.n, op.err = b, 0, nil
+	err := rc.Write(op.fn)
+	n := op.n
+	if err == nil {
+		err = op.err
+	}
+	op.b, op.err = nil, nil
+	tryWrites.Put(op)
+	return n, err
+}
+
+// tryWriteOp is one tryWrite's state, recycled along with its callback so
+// that a flush costs no allocation.
+type tryWriteOp struct {
+	b   []byte
+	n   int
+	err error
+	fn  func(fd uintptr) bool
+}
+
+var tryWrites = sync.Pool{New: func() any {
+	op := &tryWriteOp{}
+	op.fn = op.write
+	return op
+}}
+
+func (op *tryWriteOp) write(fd uintptr) bool {
+	for op.n < len(op.b) {
+		m, err := syscall.Write(int(fd), op.b[op.n:])
+		if m > 0 {
+			op.n += m
+		}
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return true
+		case err != nil:
+			op.err = err
+			return true
+		case m <= 0:
+			return true
+		}
+	}
+	return true
+}
