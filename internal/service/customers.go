@@ -94,17 +94,11 @@ func (s *service) FindCustomers(ctx context.Context, f domain.CustomerFilter) ([
 		}
 		where += ` AND (` + cond + `)`
 	}
-	var list []*domain.Customer
-	var total int
-	err = s.read(ctx, func(tx *store.Tx) (err error) {
-		list, total, err = readPage(ctx, tx, pageQuery{
-			what: "customers", args: args, order: "name, id",
-			count: `SELECT COUNT(*) FROM customers` + where,
-			list:  `SELECT ` + customerColumns + ` FROM customers` + where,
-		}, p, scanCustomer)
-		return err
-	})
-	return list, total, err
+	return listPage(ctx, s, pageQuery{
+		what: "customers", args: args, order: "name, id",
+		count: `SELECT COUNT(*) FROM customers` + where,
+		list:  `SELECT ` + customerColumns + ` FROM customers` + where,
+	}, p, scanCustomer)
 }
 
 // phoneDigits keeps only the digits of a phone number.

@@ -117,17 +117,11 @@ func (s *service) FindDeliveries(ctx context.Context, f domain.DeliveryFilter) (
 		args = append(args, f.To)
 	}
 	p := f.Page.Normalize()
-	var list []*domain.Delivery
-	var total int
-	err = s.read(ctx, func(tx *store.Tx) (err error) {
-		list, total, err = readPage(ctx, tx, pageQuery{
-			what: "deliveries", args: args, order: "d.scheduled_for DESC, d.id DESC",
-			count: `SELECT COUNT(*) FROM deliveries d` + where,
-			list:  `SELECT ` + deliveryColumns + deliveryFrom + where,
-		}, p, scanDelivery)
-		return err
-	})
-	return list, total, err
+	return listPage(ctx, s, pageQuery{
+		what: "deliveries", args: args, order: "d.scheduled_for DESC, d.id DESC",
+		count: `SELECT COUNT(*) FROM deliveries d` + where,
+		list:  `SELECT ` + deliveryColumns + deliveryFrom + where,
+	}, p, scanDelivery)
 }
 
 // CreateDelivery schedules a delivery for a customer visible to the actor.

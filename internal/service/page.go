@@ -22,6 +22,16 @@ type pageQuery struct {
 	args  []any  // the WHERE arguments, shared by both queries
 }
 
+// listPage runs q in one read transaction of s (or the caller's, inside a
+// Batch).
+func listPage[T any](ctx context.Context, s *service, q pageQuery, p domain.Page, scan func(scanner) (T, error)) (list []T, total int, err error) {
+	err = s.read(ctx, func(tx *store.Tx) (err error) {
+		list, total, err = readPage(ctx, tx, q, p, scan)
+		return err
+	})
+	return list, total, err
+}
+
 func readPage[T any](ctx context.Context, tx *store.Tx, q pageQuery, p domain.Page, scan func(scanner) (T, error)) ([]T, int, error) {
 	var total int
 	if err := tx.QueryRow(ctx, q.count, q.args...).Scan(&total); err != nil {

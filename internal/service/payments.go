@@ -66,17 +66,11 @@ func (s *service) FindPayments(ctx context.Context, f domain.PaymentFilter) ([]*
 		args = append(args, f.To)
 	}
 	p := f.Page.Normalize()
-	var list []*domain.Payment
-	var total int
-	err = s.read(ctx, func(tx *store.Tx) (err error) {
-		list, total, err = readPage(ctx, tx, pageQuery{
-			what: "payments", args: args, order: "created_at DESC, id DESC",
-			count: `SELECT COUNT(*) FROM payments` + where,
-			list:  `SELECT ` + paymentColumns + ` FROM payments` + where,
-		}, p, scanPayment)
-		return err
-	})
-	return list, total, err
+	return listPage(ctx, s, pageQuery{
+		what: "payments", args: args, order: "created_at DESC, id DESC",
+		count: `SELECT COUNT(*) FROM payments` + where,
+		list:  `SELECT ` + paymentColumns + ` FROM payments` + where,
+	}, p, scanPayment)
 }
 
 // AddPayment records money received from a customer visible to the actor

@@ -96,17 +96,11 @@ func (s *service) FindUsers(ctx context.Context, f domain.UserFilter) ([]*domain
 		pat := likePattern(q)
 		args = append(args, pat, pat)
 	}
-	var users []*domain.User
-	var total int
-	err := s.read(ctx, func(tx *store.Tx) (err error) {
-		users, total, err = readPage(ctx, tx, pageQuery{
-			what: "users", args: args, order: "name, id",
-			count: `SELECT COUNT(*) FROM users` + where,
-			list:  `SELECT ` + userColumns + ` FROM users` + where,
-		}, p, scanUser)
-		return err
-	})
-	return users, total, err
+	return listPage(ctx, s, pageQuery{
+		what: "users", args: args, order: "name, id",
+		count: `SELECT COUNT(*) FROM users` + where,
+		list:  `SELECT ` + userColumns + ` FROM users` + where,
+	}, p, scanUser)
 }
 
 func requireAdmin(ctx context.Context) error {
