@@ -94,8 +94,10 @@ describe('dashboard', () => {
     await b.getByTestId('toast').filter({ hasText: '₹250.00' }).first().waitFor({ timeout: 2_000 })
 
     // A delivery status changed by one admin moves in the other's drawer.
-    const today = new Date().toISOString().slice(0, 10)
-    const delivery = await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: today, items: 'Milk 1L', quantity: 2, amountCents: 11_000 })
+    // Tomorrow: the demo simulator advances today's scheduled deliveries,
+    // and would race the admins for this one.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    const delivery = await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: tomorrow, items: 'Milk 1L', quantity: 2, amountCents: 11_000 })
     const rowA = a.getByTestId('deliveries-list').locator('li').filter({ hasText: 'Milk 1L × 2' })
     const rowB = b.getByTestId('deliveries-list').locator('li').filter({ hasText: 'Milk 1L × 2' })
     await rowA.waitFor({ timeout: 3_000 })
