@@ -1,15 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/livedesk/livedesk/bench/internal/restclient"
 )
 
 // appConfig sizes the application scenario against livedesk serve.
@@ -52,64 +52,23 @@ type appResult struct {
 }
 
 // api is a small client of the Livedesk REST API.
-type api struct {
-	base  string
-	hc    *http.Client
-	token string
-}
-
-func (a *api) do(ctx context.Context, method, path string, body any, hdr map[string]string, out any) (int, error) {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := a.hc.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("failed to %s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		return resp.StatusCode, fmt.Errorf("%s %s answered %d: %.200s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return resp.StatusCode, fmt.Errorf("failed to decode %s %s: %w", method, path, err)
-		}
-	}
-	return resp.StatusCode, nil
-}
+type api struct{ restclient.Client }
 
 // setup logs in and returns the ids of fresh customers of a vendor.
 func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
 	var login struct {
 		Token string `json:"token"`
 	}
-	if _, err := a.do(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": cfg.Email, "password": cfg.Password}, nil, &login); err != nil {
+	if _, err := a.Do(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": cfg.Email, "password": cfg.Password}, nil, &login); err != nil {
 		return nil, err
 	}
-	a.token = login.Token
+	a.Token = login.Token
 	var users struct {
 		Items []struct {
 			ID int64 `json:"id"`
 		} `json:"items"`
 	}
-	if _, err := a.do(ctx, http.MethodGet, "/api/users?role=vendor&limit=1", nil, nil, &users); err != nil {
+	if _, err := a.Do(ctx, http.MethodGet, "/api/users?role=vendor&limit=1", nil, nil, &users); err != nil {
 		return nil, err
 	}
 	var vendorID int64
@@ -120,7 +79,7 @@ func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
 			ID int64 `json:"id"`
 		}
 		email := "bench-vendor-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@livedesk.local"
-		if _, err := a.do(ctx, http.MethodPost, "/api/users", map[string]string{"email": email, "name": "Bench Vendor", "role": "vendor", "password": "bench-vendor-password"}, nil, &u); err != nil {
+		if _, err := a.Do(ctx, http.MethodPost, "/api/users", map[string]string{"email": email, "name": "Bench Vendor", "role": "vendor", "password": "bench-vendor-password"}, nil, &u); err != nil {
 			return nil, err
 		}
 		vendorID = u.ID
@@ -131,7 +90,7 @@ func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
 			ID int64 `json:"id"`
 		}
 		body := map[string]any{"name": fmt.Sprintf("Bench Customer %d", i+1), "vendorId": vendorID}
-		if _, err := a.do(ctx, http.MethodPost, "/api/customers", body, nil, &cu); err != nil {
+		if _, err := a.Do(ctx, http.MethodPost, "/api/customers", body, nil, &cu); err != nil {
 			return nil, err
 		}
 		ids = append(ids, cu.ID)
@@ -140,12 +99,12 @@ func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
 }
 
 func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Writer) (*appResult, error) {
-	a := &api{base: c.base, hc: &http.Client{Timeout: 30 * time.Second}}
+	a := &api{restclient.Client{Base: c.base, HTTP: &http.Client{Timeout: 30 * time.Second}}}
 	customers, err := a.setup(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	c.pool = &pool{cfg: farmConfig{URL: cfg.WSURL, Token: a.token, Event: "payment:added", App: true}, perProcess: cfg.PerProcess, stderr: stderr}
+	c.pool = &pool{cfg: farmConfig{URL: cfg.WSURL, Token: a.Token, Event: "payment:added", App: true}, perProcess: cfg.PerProcess, stderr: stderr}
 	defer c.pool.close()
 	res := &appResult{Rate: cfg.Rate, Metrics: map[string]float64{}}
 	rate, hs, err := c.connect(ctx, cfg.N, cfg.Conc, false)
@@ -184,7 +143,7 @@ func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Write
 			case <-t.C:
 			}
 			s := time.Now()
-			if _, err := a.do(ctx, http.MethodGet, "/api/stats", nil, nil, nil); err == nil {
+			if _, err := a.Do(ctx, http.MethodGet, "/api/stats", nil, nil, nil); err == nil {
 				reads.Record(time.Since(s).Nanoseconds())
 			}
 		}
@@ -204,7 +163,7 @@ func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Write
 			"customerId": customers[i%len(customers)], "amountCents": 100 + i, "method": "cash",
 			"reference": paymentReference(seq, t0),
 		}
-		_, err := a.do(ctx, http.MethodPost, "/api/payments", body, map[string]string{"Idempotency-Key": "bench-" + strconv.FormatInt(t0, 36)}, nil)
+		_, err := a.Do(ctx, http.MethodPost, "/api/payments", body, map[string]string{"Idempotency-Key": "bench-" + strconv.FormatInt(t0, 36)}, nil)
 		posts.Record(time.Now().UnixNano() - t0)
 		if err != nil {
 			res.PostErrors++

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/livedesk/livedesk/bench/internal/restclient"
 )
 
 // server is the livedesk process under test.
@@ -109,42 +109,11 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 }
 
 // api is a JSON client of the REST API.
-type api struct {
-	base  string
-	token string
-	http  *http.Client
-}
+type api struct{ restclient.Client }
 
+// do is Do without extra headers.
 func (a *api) do(ctx context.Context, method, path string, body any, out any) (int, error) {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	resp, err := a.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		return resp.StatusCode, fmt.Errorf("%s %s = %d: %s", method, path, resp.StatusCode, raw)
-	}
-	if out != nil {
-		return resp.StatusCode, json.Unmarshal(raw, out)
-	}
-	return resp.StatusCode, nil
+	return a.Do(ctx, method, path, body, nil, out)
 }
 
 // login returns a token.
@@ -163,8 +132,8 @@ func (a *api) login(ctx context.Context, email, password string) (string, int64,
 
 // metrics scrapes the server's /metrics into series → value.
 func (a *api) metrics(ctx context.Context) (map[string]float64, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", a.base+"/metrics", nil)
-	resp, err := a.http.Do(req)
+	req, _ := http.NewRequestWithContext(ctx, "GET", a.Base+"/metrics", nil)
+	resp, err := a.HTTP.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/livedesk/livedesk/bench/internal/restclient"
 	"github.com/livedesk/livedesk/internal/rawsocket"
 )
 
@@ -85,7 +86,7 @@ func soak(ctx context.Context, cfg config, log io.Writer) (*result, error) {
 		return nil, err
 	}
 	fmt.Fprintf(log, "soak: server at %s; %d clients for %v\n", srv.url, cfg.Clients, cfg.Duration)
-	s := &soaker{cfg: cfg, srv: srv, log: log, api: &api{base: srv.url, http: &http.Client{Timeout: 30 * time.Second}}}
+	s := &soaker{cfg: cfg, srv: srv, log: log, api: &api{restclient.Client{Base: srv.url, HTTP: &http.Client{Timeout: 30 * time.Second}}}}
 	s.res.Clients, s.res.Duration = cfg.Clients, cfg.Duration.String()
 	err = s.run(ctx)
 	r := &s.res
@@ -171,7 +172,7 @@ func (s *soaker) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.api.token = tok
+	s.api.Token = tok
 	var vendorTokens []string
 	for i := range s.cfg.Vendors {
 		email, pw := fmt.Sprintf("vendor%d@soak.test", i), "vendor-password"
@@ -188,7 +189,7 @@ func (s *soaker) setup(ctx context.Context) error {
 			return err
 		}
 		s.custs = append(s.custs, c.ID)
-		vt, _, err := (&api{base: s.api.base, http: s.api.http}).login(ctx, email, pw)
+		vt, _, err := (&api{restclient.Client{Base: s.api.Base, HTTP: s.api.HTTP}}).login(ctx, email, pw)
 		if err != nil {
 			return err
 		}
@@ -230,7 +231,7 @@ func (s *soaker) client(ctx context.Context, i int, minLife, maxLife, delay time
 			auth["pid"], auth["offset"] = pid, offset
 		}
 		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		c, _, err := rawsocket.Dial(dctx, s.api.base, rawsocket.Options{Queue: 256})
+		c, _, err := rawsocket.Dial(dctx, s.api.Base, rawsocket.Options{Queue: 256})
 		if err == nil {
 			_, err = c.Connect(dctx, auth)
 			if err != nil {
