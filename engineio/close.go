@@ -3,7 +3,7 @@ package engineio
 import (
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
 )
 
 // Close reasons passed to OnClose, as named by the reference server.
@@ -30,7 +30,8 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 	}
 	probe := c.probe
 	c.probe = nil
-	var ws *websocket.Conn
+	var abort *wsConn
+	abortFrame, drain := false, false
 	linger := false
 	if !graceful {
 		clear(c.queue) // drop references to message data
@@ -52,18 +53,24 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 		linger = (graceful && reason != ReasonServerShutdown || c.noopPending) && !c.pollActive
 		c.kickWaitingPollLocked()
 	case TransportWebSocket:
-		if graceful {
-			if !c.writing && c.ws != nil {
-				c.writing = true
-				go c.writeLoop(c.ws, c.cork)
+		switch {
+		case c.ws == nil:
+			// serveWebSocket has not attached the socket yet; it will
+			// see closed.
+		case graceful:
+			c.closeGraceful = true
+			if !c.flushing {
+				c.flushing = true
+				drain = true
 			}
 			// A client that does not read must not keep the flush, and
 			// its goroutine, alive forever.
-			if c.ws != nil {
-				time.AfterFunc(c.srv.opts.PingTimeout, c.kill)
-			}
-		} else {
-			ws = c.ws
+			time.AfterFunc(c.srv.opts.PingTimeout, c.kill)
+		default:
+			// A close frame only between frames: not while someone is
+			// writing.
+			abort, abortFrame = c.ws, !c.flushing
+			c.flushing = true
 		}
 	}
 	c.closeReason, c.closeErr = reason, err
@@ -74,16 +81,18 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 	c.srv.count.Add(-1)
 	c.srv.opts.Hooks.close(transport, reason)
 	if probe != nil {
-		_ = probe.CloseNow()
+		probe.abort(ws.StatusGoingAway, false)
 	}
-	if ws != nil {
-		code := websocket.StatusNormalClosure
-		if err != nil {
-			code = websocket.StatusPolicyViolation
+	if drain {
+		go c.writeLoop()
+	}
+	if abort != nil {
+		_, code, _ := readCloseReason(err)
+		if err == nil || reason == ReasonTransportClose {
+			code = ws.StatusNormalClosure
 		}
-		// Close sends the close frame with a short deadline of its own; do
-		// not hold up the caller, which may be a broadcaster.
-		go func() { _ = ws.Close(code, "") }()
+		// Neither waits: the caller may be a broadcaster.
+		abort.abort(code, abortFrame)
 	}
 	switch {
 	case c.transport == TransportWebSocket:
@@ -109,10 +118,10 @@ func (c *Conn) kickWaitingPollLocked() {
 // kill drops the WebSocket at once, unflushed.
 func (c *Conn) kill() {
 	c.mu.Lock()
-	ws := c.ws
+	wc := c.ws
 	c.mu.Unlock()
-	if ws != nil {
-		_ = ws.CloseNow()
+	if wc != nil {
+		wc.destroy()
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // Message is one message for SendBatch.
@@ -54,12 +52,17 @@ type Conn struct {
 	noopPending bool // answer the pending GET with noop (upgrade, client close)
 
 	// websocket
-	ws        *websocket.Conn
-	cork      *corkConn
-	writing   bool            // in the writer pool, or a writeLoop is running
-	probe     *websocket.Conn // upgrade in progress on this WebSocket
-	probed    bool            // the probe ping was answered
-	finishOne sync.Once
+	ws    *wsConn
+	probe *wsConn // upgrade in progress on this WebSocket
+	// queued: in the writer pool's ready list. flushing: a goroutine (a
+	// pool writer, the reader answering the client, or writeLoop) owns the
+	// socket's write side and takes the queue; it looks at the queue again
+	// when done.
+	queued        bool
+	flushing      bool
+	closeGraceful bool // closed with what was queued still to be written
+	probed        bool // the probe ping was answered
+	finishOne     sync.Once
 }
 
 func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
@@ -78,6 +81,9 @@ func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
 
 // detachRequest copies what an application may want from the handshake
 // request, without the body or anything tied to the request's lifetime.
+// The header map is kept rather than cloned: net/http makes one per
+// request and forgets it when the handler returns, and the session is
+// the only one left holding it.
 func detachRequest(r *http.Request) *http.Request {
 	u := *r.URL
 	return &http.Request{
@@ -86,7 +92,7 @@ func detachRequest(r *http.Request) *http.Request {
 		Proto:      r.Proto,
 		ProtoMajor: r.ProtoMajor,
 		ProtoMinor: r.ProtoMinor,
-		Header:     r.Header.Clone(),
+		Header:     r.Header,
 		Body:       http.NoBody,
 		Host:       r.Host,
 		RemoteAddr: r.RemoteAddr,
@@ -192,8 +198,8 @@ func (c *Conn) kickLocked() {
 			c.pollCh <- struct{}{}
 		}
 	case TransportWebSocket:
-		if !c.writing && c.ws != nil {
-			c.writing = true
+		if !c.queued && !c.flushing && c.ws != nil {
+			c.queued = true
 			c.srv.writers.schedule(c)
 		}
 	}

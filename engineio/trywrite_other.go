@@ -3,12 +3,15 @@
 package engineio
 
 import (
+	"errors"
 	"net"
 	"syscall"
 )
 
-func hasRawConn(net.Conn) bool { return false }
-
 func rawConnOf(net.Conn) syscall.RawConn { return nil }
 
 func tryWrite(syscall.RawConn, []byte) (int, error) { return 0, nil }
+
+var errWouldBlock = errors.New("engineio: would block")
+
+func tryRead(syscall.RawConn, []byte) (int, error) { return 0, errWouldBlock }

@@ -3,16 +3,12 @@
 package engineio
 
 import (
+	"errors"
+	"io"
 	"net"
 	"sync"
 	"syscall"
 )
-
-// hasRawConn reports whether conn offers its descriptor.
-func hasRawConn(conn net.Conn) bool {
-	_, ok := conn.(syscall.Conn)
-	return ok
-}
 
 // rawConnOf returns the connection's descriptor access, or nil when it has
 // none (then every flush is a blocking write in a goroutine of the
@@ -82,4 +78,56 @@ func (op *tryWriteOp) write(fd uintptr) bool {
 		}
 	}
 	return true
+}
+
+// errWouldBlock is tryRead finding nothing to read.
+var errWouldBlock = errors.New("engineio: would block")
+
+// tryRead reads what the socket holds now, without waiting: n > 0, or
+// errWouldBlock when it is empty, io.EOF when the peer closed, or the
+// error.
+func tryRead(rc syscall.RawConn, b []byte) (int, error) {
+	op := tryReads.Get().(*tryReadOp)
+	op.b, op.n, op.err = b, 0, nil
+	err := rc.Read(op.fn)
+	n := op.n
+	if err == nil {
+		err = op.err
+	}
+	op.b, op.err = nil, nil
+	tryReads.Put(op)
+	return n, err
+}
+
+// tryReadOp is one tryRead's state, recycled with its callback.
+type tryReadOp struct {
+	b   []byte
+	n   int
+	err error
+	fn  func(fd uintptr) bool
+}
+
+var tryReads = sync.Pool{New: func() any {
+	op := &tryReadOp{}
+	op.fn = op.read
+	return op
+}}
+
+func (op *tryReadOp) read(fd uintptr) bool {
+	for {
+		n, err := syscall.Read(int(fd), op.b)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			op.err = errWouldBlock
+		case err != nil:
+			op.err = err
+		case n == 0:
+			op.err = io.EOF
+		default:
+			op.n = n
+		}
+		return true
+	}
 }

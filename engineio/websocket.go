@@ -1,49 +1,40 @@
 package engineio
 
 import (
-	"context"
-	"errors"
-	"io"
+	"bytes"
 	"net/http"
-	"sync"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
 )
 
-// frameBufs recycles the scratch buffers that text frames are assembled in,
-// so that "4"+data goes out as one frame without a per-message allocation.
-var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
 // serveWebSocket accepts a WebSocket: a new session when c is nil, else an
-// upgrade of the polling session c.
+// upgrade of the polling session c. The handler returns at once; reading
+// goes on from the reactor, so that net/http's stack and request are not
+// kept for the life of the connection.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn) {
-	sb := &smallBuffers{ResponseWriter: w}
-	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{
-		// The origin was checked by Options.CheckOrigin already.
-		InsecureSkipVerify: true,
-		CompressionMode:    websocket.CompressionDisabled,
-	})
+	wc, early, err := upgradeWebSocket(w, r, s.opts.MaxPayload)
 	if err != nil {
 		s.log.Debug("engineio: websocket accept failed", "err", err, "remote", r.RemoteAddr)
 		return
 	}
-	ws.SetReadLimit(s.opts.MaxPayload)
-	// The handler returns and reading goes on in a new goroutine: the
-	// handler's stack, grown by net/http, and the request it pins would
-	// otherwise stay allocated for the life of the connection.
 	if c != nil {
-		go c.serveUpgrade(ws, sb.cork)
+		go c.serveUpgrade(wc, early)
 		return
 	}
 	c, ok := s.newConn(r, TransportWebSocket)
 	if !ok {
-		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
+		wc.abort(ws.StatusGoingAway, true)
 		return
 	}
 	c.mu.Lock()
-	c.ws, c.cork = ws, sb.cork
+	c.ws, wc.owner = wc, c
+	closed := c.closed
 	c.mu.Unlock()
+	if closed { // by Server.Close, before it could see the socket
+		wc.destroy()
+		return
+	}
 	if s.opts.OnConnection != nil {
 		s.opts.OnConnection(c)
 	}
@@ -51,161 +42,188 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn)
 	c.kickLocked() // writes the open packet and what OnConnection queued
 	c.mu.Unlock()
 	c.startHeartbeat()
-	go c.readLoop(ws)
+	wc.serve(c, early)
 }
 
-// readLoop runs for as long as ws is the session's transport.
-func (c *Conn) readLoop(ws *websocket.Conn) {
-	defer c.finish()
-	ctx := context.Background()
-	for {
-		typ, data, err := ws.Read(ctx)
+// wsFrame handles a frame of the session's WebSocket.
+func (c *Conn) wsFrame(op ws.OpCode, payload []byte) error {
+	switch op {
+	case ws.OpText, ws.OpBinary:
+		// The handlers own what they are given; payload is the read buffer.
+		p, err := DecodePacket(bytes.Clone(payload), op == ws.OpBinary)
 		if err != nil {
-			c.close(readCloseReason(err))
-			return
-		}
-		p, err := DecodePacket(data, typ == websocket.MessageBinary)
-		if err != nil {
-			c.close(ReasonParseError, err, false)
-			return
+			return errParse{err}
 		}
 		c.onPacket(p)
-	}
-}
-
-// readCloseReason classifies a read error: the peer closing is a
-// "transport close", anything else (oversized message, broken framing) a
-// "transport error".
-func readCloseReason(err error) (string, error, bool) {
-	switch {
-	case errors.Is(err, websocket.ErrMessageTooBig):
-		return ReasonTransportError, ErrPayloadTooLarge, false
-	case websocket.CloseStatus(err) != -1, errors.Is(err, io.EOF):
-		return ReasonTransportClose, nil, false
-	}
-	return ReasonTransportError, err, false
-}
-
-// writeLoop writes the queue to ws until it is empty, then exits: an idle
-// connection costs no goroutine. It takes over from the writer pool when a
-// write must wait for the peer (finishing the pool's partial flush first)
-// or the connection is closing. After a graceful close it ends the
-// WebSocket once everything queued is written.
-func (c *Conn) writeLoop(ws *websocket.Conn, cork *corkConn) {
-	bp := frameBufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 64<<10 {
-			*bp = (*bp)[:0]
-			frameBufs.Put(bp)
-		}
-	}()
-	var err error
-	if cork != nil {
-		err = cork.uncork()
-	}
-	for err == nil {
+	case ws.OpPing:
 		c.mu.Lock()
-		if len(c.queue) == 0 {
-			c.writing = false
-			closed := c.closed
-			c.mu.Unlock()
-			if closed {
-				_ = ws.Close(websocket.StatusNormalClosure, "")
-			}
-			return
+		if !c.closed && len(c.queue) < c.srv.opts.SendQueue {
+			c.queue = append(c.queue, Packet{Type: wsPongFrame, Data: bytes.Clone(payload)})
+			c.kickLocked()
 		}
-		q := c.takeQueueLocked()
 		c.mu.Unlock()
-		batch := len(q) > 1 && cork != nil
-		if batch {
-			cork.cork()
-		}
-		err = c.writePackets(ws, q, bp)
-		if batch {
-			if uerr := cork.uncork(); err == nil {
-				err = uerr
-			}
-		}
-		if err == nil {
-			c.recycle(q)
-		}
+	case ws.OpClose:
+		return errStopReading
 	}
-	c.writeFailed(err)
+	return nil
 }
 
-// serveUpgrade runs the upgrade of a polling session to ws: 2probe/3probe,
-// then 5, after which ws becomes the session's transport.
-func (c *Conn) serveUpgrade(ws *websocket.Conn, cork *corkConn) {
+// errParse is an Engine.IO packet that does not decode.
+type errParse struct{ err error }
+
+func (e errParse) Error() string { return e.err.Error() }
+
+// wsAfterRead writes what handling the read queued, the answers to the
+// client first (acks, pongs): they do not wait behind a broadcast's turn
+// in the writer pool.
+func (c *Conn) wsAfterRead() {
+	c.mu.Lock()
+	if c.flushing || c.closed || len(c.queue) == 0 || c.ws == nil {
+		c.mu.Unlock()
+		return
+	}
+	c.flushing = true
+	q := c.takeQueueLocked()
+	wc := c.ws
+	c.mu.Unlock()
+	putFrameBuf(c.flushTry(wc, q, frameBufs.Get().(*[]byte)))
+}
+
+// wsReadEnd closes the session when its WebSocket stops reading, and the
+// socket with it.
+func (c *Conn) wsReadEnd(err error) {
+	if pe, ok := err.(errParse); ok {
+		c.close(ReasonParseError, pe.err, false)
+	} else {
+		reason, _, cause := readCloseReason(err)
+		c.close(reason, cause, false)
+	}
+	c.mu.Lock()
+	wc := c.ws
+	c.mu.Unlock()
+	if wc != nil {
+		wc.destroy()
+	}
+}
+
+// upgradeProbe reads a WebSocket that is upgrading the polling session c:
+// 2probe/3probe, then 5, after which the WebSocket is the session's
+// transport and its reads go to the session.
+type upgradeProbe struct {
+	c     *Conn
+	wc    *wsConn
+	timer *time.Timer
+	done  bool
+}
+
+// serveUpgrade runs the upgrade of a polling session to wc.
+func (c *Conn) serveUpgrade(wc *wsConn, early []byte) {
 	c.mu.Lock()
 	if c.closed || c.transport != TransportPolling || c.probe != nil || c.srv.opts.DisableUpgrades {
 		c.mu.Unlock()
 		// Only one WebSocket per session.
-		_ = ws.Close(websocket.StatusPolicyViolation, "transport has already been upgraded")
+		wc.abort(ws.StatusPolicyViolation, true)
 		return
 	}
-	c.probe = ws
+	c.probe = wc
 	c.mu.Unlock()
+	u := &upgradeProbe{c: c, wc: wc}
+	u.timer = time.AfterFunc(c.srv.opts.UpgradeTimeout, func() { c.abortUpgrade(wc) })
+	wc.h = u
+	if len(early) > 0 {
+		if err := wc.consume(early, wc); err != nil {
+			wc.h.wsReadEnd(err)
+			return
+		}
+		wc.h.wsAfterRead()
+	}
+	if u.done {
+		if !wc.watch() {
+			wc.readBlocking()
+		}
+		return
+	}
+	wc.readBlocking()
+}
 
-	timer := time.AfterFunc(c.srv.opts.UpgradeTimeout, func() { c.abortUpgrade(ws) })
-	defer timer.Stop()
-	ctx := context.Background()
-	for {
-		typ, data, err := ws.Read(ctx)
-		if err != nil {
-			c.abortUpgrade(ws)
-			return
+func (u *upgradeProbe) wsFrame(op ws.OpCode, payload []byte) error {
+	c, wc := u.c, u.wc
+	var p Packet
+	var err error
+	if op == ws.OpText || op == ws.OpBinary {
+		p, err = DecodePacket(payload, op == ws.OpBinary)
+	} else if op == ws.OpPing || op == ws.OpPong {
+		return nil
+	}
+	switch {
+	case err == nil && op == ws.OpText && p.Type == PacketPing && string(p.Data) == "probe":
+		if _, err := wc.conn.Write(appendPackets(nil, []Packet{{Type: PacketPong, Data: []byte("probe")}})); err != nil {
+			return err
 		}
-		p, err := DecodePacket(data, typ == websocket.MessageBinary)
-		switch {
-		case err == nil && p.Type == PacketPing && string(p.Data) == "probe":
-			if err := ws.Write(ctx, websocket.MessageText, []byte("3probe")); err != nil {
-				c.abortUpgrade(ws)
-				return
-			}
-			c.mu.Lock()
-			c.probed = true
-			// End the pending GET so that the client's paused polling
-			// transport drains.
-			if c.pollWaiting {
-				c.noopPending = true
-				c.kickWaitingPollLocked()
-			}
-			c.mu.Unlock()
-		case err == nil && p.Type == PacketUpgrade:
-			c.mu.Lock()
-			if c.closed || c.probe != ws || !c.probed {
-				c.mu.Unlock()
-				c.abortUpgrade(ws)
-				return
-			}
-			timer.Stop()
-			c.probe = nil
-			c.probed = false
-			c.transport = TransportWebSocket
-			c.srv.opts.Hooks.upgrade()
-			c.ws, c.cork = ws, cork
-			// A pending GET sees the new transport and ends with noop.
+		c.mu.Lock()
+		c.probed = true
+		// End the pending GET so that the client's paused polling
+		// transport drains.
+		if c.pollWaiting {
+			c.noopPending = true
 			c.kickWaitingPollLocked()
-			c.kickLocked()
-			c.mu.Unlock()
-			c.srv.log.Debug("engineio: session upgraded", "sid", c.id)
-			c.readLoop(ws)
-			return
-		default:
-			c.abortUpgrade(ws)
-			return
 		}
+		c.mu.Unlock()
+		return nil
+	case err == nil && op == ws.OpText && p.Type == PacketUpgrade:
+		c.mu.Lock()
+		if c.closed || c.probe != wc || !c.probed {
+			c.mu.Unlock()
+			return errStopReading // wsReadEnd drops the probe
+		}
+		u.timer.Stop()
+		c.probe = nil
+		c.probed = false
+		c.transport = TransportWebSocket
+		c.srv.opts.Hooks.upgrade()
+		c.ws, wc.owner = wc, c
+		// A pending GET sees the new transport and ends with noop.
+		c.kickWaitingPollLocked()
+		c.kickLocked()
+		c.mu.Unlock()
+		c.srv.log.Debug("engineio: session upgraded", "sid", c.id)
+		// What follows in this read, and every later read, is the
+		// session's.
+		wc.h = c
+		wc.handoff = true
+		u.done = true
+		return nil
+	}
+	return errStopReading
+}
+
+func (u *upgradeProbe) wsAfterRead() {}
+
+// wsReadEnd drops the probe: reading ended before the upgrade completed
+// (once it has, the session reads).
+func (u *upgradeProbe) wsReadEnd(error) {
+	u.timer.Stop()
+	u.c.forgetProbe(u.wc)
+	u.wc.abort(ws.StatusPolicyViolation, true)
+}
+
+// abortUpgrade drops a WebSocket that did not complete the upgrade in
+// time; the polling session goes on.
+func (c *Conn) abortUpgrade(wc *wsConn) {
+	if c.forgetProbe(wc) {
+		wc.abort(ws.StatusPolicyViolation, false)
 	}
 }
 
-// abortUpgrade drops a WebSocket that did not complete the upgrade; the
-// polling session goes on.
-func (c *Conn) abortUpgrade(ws *websocket.Conn) {
+// forgetProbe reports whether wc was the session's upgrade probe, which it
+// no longer is.
+func (c *Conn) forgetProbe(wc *wsConn) bool {
 	c.mu.Lock()
-	if c.probe == ws {
-		c.probe = nil
-		c.probed = false
+	defer c.mu.Unlock()
+	if c.probe != wc {
+		return false
 	}
-	c.mu.Unlock()
-	_ = ws.CloseNow()
+	c.probe = nil
+	c.probed = false
+	return true
 }

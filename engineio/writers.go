@@ -1,11 +1,8 @@
 package engineio
 
 import (
-	"context"
 	"runtime"
 	"sync"
-
-	"github.com/coder/websocket"
 )
 
 // writerPoolSize bounds the goroutines that write WebSocket queues. A
@@ -22,10 +19,20 @@ const writerPoolSize = 4
 // next broadcast or an ack, must not wait for a whole fan-out.
 const writerYield = 64
 
+// frameBufs recycles the buffers a queue is framed into before its write.
+var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func putFrameBuf(bp *[]byte) {
+	if cap(*bp) <= 64<<10 {
+		*bp = (*bp)[:0]
+		frameBufs.Put(bp)
+	}
+}
+
 // writerPool writes the queues of WebSocket connections that have frames
-// to send. A connection is in ready at most once (Conn.writing); a writer
-// drains it into its corked socket and attempts one non-blocking flush.
-// What the kernel does not take is handed to a goroutine of the
+// to send. A connection is in ready at most once (Conn.queued); a writer
+// frames its whole queue into one buffer and attempts one non-blocking
+// write. What the kernel does not take is handed to a goroutine of the
 // connection's own (Conn.writeLoop), so that a slow client never stalls
 // the pool. Writers exit when nothing is ready: an idle server holds none.
 type writerPool struct {
@@ -35,8 +42,8 @@ type writerPool struct {
 	running int
 }
 
-// schedule adds c, which has frames queued and no writer, to the ready
-// list; c.mu is held.
+// schedule adds c, which has frames queued, to the ready list; c.mu is
+// held and c.queued was just set.
 func (p *writerPool) schedule(c *Conn) {
 	p.mu.Lock()
 	p.ready = append(p.ready, c)
@@ -52,12 +59,7 @@ func (p *writerPool) schedule(c *Conn) {
 
 func (p *writerPool) run() {
 	bp := frameBufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 64<<10 {
-			*bp = (*bp)[:0]
-			frameBufs.Put(bp)
-		}
-	}()
+	defer func() { putFrameBuf(bp) }()
 	for n := 1; ; n++ {
 		if n%writerYield == 0 {
 			runtime.Gosched()
@@ -78,91 +80,110 @@ func (p *writerPool) run() {
 		p.ready[p.next] = nil
 		p.next++
 		p.mu.Unlock()
-		c.writeReady(bp)
+		bp = c.writeReady(bp)
 	}
 }
 
 // writeReady writes c's queue for the pool without blocking on the peer.
-func (c *Conn) writeReady(bp *[]byte) {
+// It returns the buffer to frame the next connection into.
+func (c *Conn) writeReady(bp *[]byte) *[]byte {
 	c.mu.Lock()
-	ws, cork := c.ws, c.cork
-	if len(c.queue) == 0 && !c.closed {
-		c.writing = false // kicked with nothing queued, e.g. after an upgrade
+	c.queued = false
+	wc := c.ws
+	if c.flushing || len(c.queue) == 0 || wc == nil {
+		// Someone else is writing it (and will look at the queue when
+		// done), or the reader already did.
 		c.mu.Unlock()
-		return
+		return bp
 	}
-	if c.closed || cork == nil || !cork.canTryWrite() {
-		// Closing (a graceful close flushes and then waits for the peer's
-		// close frame) or no non-blocking write: the connection's own
-		// goroutine takes over, c.writing staying set.
+	c.flushing = true
+	if c.closed {
+		// A graceful close: the connection's own goroutine drains the
+		// queue and then waits for the peer.
 		c.mu.Unlock()
-		go c.writeLoop(ws, cork)
-		return
+		go c.writeLoop()
+		return bp
 	}
 	q := c.takeQueueLocked()
 	c.mu.Unlock()
+	return c.flushTry(wc, q, bp)
+}
 
-	cork.corkAll()
-	err := c.writePackets(ws, q, bp)
-	pending := false
-	if err == nil {
-		pending, err = cork.tryUncork()
-	} else {
-		// The connection is failing: writing what was framed could block.
-		cork.drop()
-	}
+// flushTry frames q and writes it without waiting; c.flushing is held. If
+// the socket does not take everything, the rest and the buffer holding it
+// go to writeLoop, and a fresh buffer is returned.
+func (c *Conn) flushTry(wc *wsConn, q []Packet, bp *[]byte) *[]byte {
+	buf := appendPackets((*bp)[:0], q)
+	c.recycle(q)
+	n, err := wc.tryWrite(buf)
 	if err != nil {
+		*bp = buf[:0]
 		// OnClose runs in the closing goroutine: not a pool writer's.
 		go c.writeFailed(err)
-		return
+		return bp
 	}
-	c.recycle(q)
-	if pending {
-		// The socket buffer is full: writeLoop finishes the flush, blocking
-		// in a goroutine of its own, then goes on with the queue.
-		go c.writeLoop(ws, cork)
-		return
+	if n < len(buf) {
+		// The socket buffer is full: writeLoop finishes the write,
+		// blocking in a goroutine of its own, then goes on with the queue.
+		wc.pending = buf[n:]
+		go c.writeLoop()
+		return frameBufs.Get().(*[]byte)
 	}
+	*bp = buf[:0]
 	c.mu.Lock()
 	switch {
 	case c.closed:
 		c.mu.Unlock()
-		go c.writeLoop(ws, cork)
-		return
-	case len(c.queue) > 0:
+		go c.writeLoop()
+		return bp
+	case len(c.queue) > 0 && !c.queued:
 		// Back of the line, so that one busy connection does not keep a
 		// writer from the others.
+		c.queued = true
 		c.srv.writers.schedule(c)
-	default:
-		c.writing = false
 	}
+	c.flushing = false
 	c.mu.Unlock()
+	return bp
 }
 
-// writeFailed closes c after a write error, ending its writer.
+// writeLoop writes c's queue with blocking writes until it is empty, then
+// exits: it takes over when the peer is slow to read, and for a graceful
+// close, which it ends with a close frame once everything is written.
+// c.flushing is held.
+func (c *Conn) writeLoop() {
+	c.mu.Lock()
+	wc := c.ws
+	c.mu.Unlock()
+	var err error
+	if len(wc.pending) > 0 {
+		_, err = wc.conn.Write(wc.pending)
+		wc.pending = nil
+	}
+	var buf []byte
+	for err == nil {
+		c.mu.Lock()
+		if len(c.queue) == 0 {
+			closed, graceful := c.closed, c.closeGraceful
+			if !closed {
+				c.flushing = false
+			}
+			c.mu.Unlock()
+			if closed && graceful {
+				wc.closeGracefully()
+			}
+			return
+		}
+		q := c.takeQueueLocked()
+		c.mu.Unlock()
+		buf = appendPackets(buf[:0], q)
+		c.recycle(q)
+		_, err = wc.conn.Write(buf)
+	}
+	c.writeFailed(err)
+}
+
+// writeFailed closes c after a write error.
 func (c *Conn) writeFailed(err error) {
 	c.close(ReasonTransportError, err, false)
-	c.mu.Lock()
-	c.writing = false
-	c.mu.Unlock()
-}
-
-// writePackets frames q onto ws; buf is scratch space for text frames.
-func (c *Conn) writePackets(ws *websocket.Conn, q []Packet, bp *[]byte) error {
-	ctx := context.Background()
-	buf := *bp
-	defer func() { *bp = buf[:0] }()
-	for _, p := range q {
-		var err error
-		if p.Binary {
-			err = ws.Write(ctx, websocket.MessageBinary, p.Data)
-		} else {
-			buf = append(append(buf[:0], byte(p.Type)), p.Data...)
-			err = ws.Write(ctx, websocket.MessageText, buf)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

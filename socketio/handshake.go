@@ -20,9 +20,11 @@ type Handshake struct {
 	// Auth is the auth object of the CONNECT packet, "{}" when the client
 	// sent none. With connection state recovery the client adds its "pid"
 	// and "offset" to it, as the reference server shows them too.
-	Auth    json.RawMessage `json:"auth"`
-	Headers http.Header     `json:"headers"`
-	Query   url.Values      `json:"query"`
+	Auth json.RawMessage `json:"auth"`
+	// Headers are the opening request's, shared by every socket of the
+	// session and with engineio.Conn.Request: read-only.
+	Headers http.Header `json:"headers"`
+	Query   url.Values  `json:"query"`
 	// Address is the remote IP address of the opening request.
 	Address string    `json:"address"`
 	Secure  bool      `json:"secure"`
@@ -39,7 +41,10 @@ func newHandshake(r *http.Request, auth json.RawMessage) *Handshake {
 	}
 	h := &Handshake{Auth: auth, Time: time.Now()}
 	if r != nil {
-		h.Headers = r.Header.Clone()
+		// The Engine.IO request's headers are a private copy that nobody
+		// modifies: shared, not cloned again (an idle connection's
+		// footprint is mostly its handshake).
+		h.Headers = r.Header
 		h.Query = r.URL.Query()
 		h.Address = r.RemoteAddr
 		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
