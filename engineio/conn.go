@@ -54,11 +54,14 @@ type Conn struct {
 	// websocket
 	ws    *wsConn
 	probe *wsConn // upgrade in progress on this WebSocket
-	// queued: in the writer pool's ready list. flushing: a goroutine (a
-	// pool writer, the reader answering the client, or writeLoop) owns the
-	// socket's write side and takes the queue; it looks at the queue again
-	// when done.
+	// queued, urgent: in the writer pool's ready or urgent list (both at
+	// times: whichever comes first writes the queue). flushing: a
+	// goroutine (a pool writer, the reader answering the client, or
+	// writeLoop) owns the socket's write side and takes the queue; it looks
+	// at the queue again when done, urgently if wantUrgent.
 	queued        bool
+	urgent        bool
+	wantUrgent    bool
 	flushing      bool
 	closeGraceful bool // closed with what was queued still to be written
 	probed        bool // the probe ping was answered
@@ -144,8 +147,16 @@ func (c *Conn) OnClose(fn func(reason string, err error)) {
 // copied, until it is written: the caller must not modify it afterwards,
 // and may pass the same slice to many connections. It returns ErrClosed
 // after close and ErrQueueFull, closing the connection, when the send queue
-// is full.
-func (c *Conn) Send(data []byte, binary bool) error {
+// is full. On a WebSocket the connection is written ahead of those waiting
+// with SendBulk messages: Send is for replies and messages to one client.
+func (c *Conn) Send(data []byte, binary bool) error { return c.send(data, binary, true) }
+
+// SendBulk is Send for a message that many connections get at once, a
+// broadcast: the connection waits its turn behind the others, so that a
+// fan-out does not delay the replies that Send writes first.
+func (c *Conn) SendBulk(data []byte, binary bool) error { return c.send(data, binary, false) }
+
+func (c *Conn) send(data []byte, binary, urgent bool) error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -158,7 +169,7 @@ func (c *Conn) Send(data []byte, binary bool) error {
 		return ErrQueueFull
 	}
 	c.queue = append(c.queue, Packet{Type: PacketMessage, Data: data, Binary: binary})
-	c.kickLocked()
+	c.kickLocked(urgent)
 	c.mu.Unlock()
 	return nil
 }
@@ -180,7 +191,7 @@ func (c *Conn) SendBatch(msgs []Message) error {
 	for _, m := range msgs {
 		c.queue = append(c.queue, Packet{Type: PacketMessage, Data: m.Data, Binary: m.Binary})
 	}
-	c.kickLocked()
+	c.kickLocked(true)
 	c.mu.Unlock()
 	return nil
 }
@@ -189,8 +200,9 @@ func (c *Conn) SendBatch(msgs []Message) error {
 // is already queued where the transport allows.
 func (c *Conn) Close() { c.close(ReasonForcedClose, nil, true) }
 
-// kickLocked makes the current transport write the queue.
-func (c *Conn) kickLocked() {
+// kickLocked makes the current transport write the queue; urgent puts a
+// WebSocket ahead of the connections waiting in the writer pool.
+func (c *Conn) kickLocked(urgent bool) {
 	switch c.transport {
 	case TransportPolling:
 		if c.pollWaiting {
@@ -198,9 +210,17 @@ func (c *Conn) kickLocked() {
 			c.pollCh <- struct{}{}
 		}
 	case TransportWebSocket:
-		if !c.queued && !c.flushing && c.ws != nil {
+		switch {
+		case c.ws == nil || c.urgent:
+		case c.flushing:
+			// The writer looks at the queue when done.
+			c.wantUrgent = c.wantUrgent || urgent
+		case urgent:
+			c.urgent = true
+			c.srv.writers.schedule(c, true)
+		case !c.queued:
 			c.queued = true
-			c.srv.writers.schedule(c)
+			c.srv.writers.schedule(c, false)
 		}
 	}
 }

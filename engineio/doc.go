@@ -45,12 +45,25 @@
 //
 // # Resources
 //
-// An idle WebSocket session costs one goroutine (reading) and about 11 kB
-// of heap and stack (see BenchmarkIdleWebSocket): the handler goroutine
-// returns after the handshake, the hijacked connection is re-buffered with
-// 512-byte buffers instead of net/http's 4 kB ones, the writer goroutine
-// exists only while there is something to write, and the heartbeat is one
-// timer. WebSocket framing is github.com/coder/websocket's.
+// An idle WebSocket session costs no goroutine and about 2 kB of heap (see
+// BenchmarkIdleWebSocket). github.com/gobwas/ws answers the opening
+// handshake; the handler goroutine returns right after it, and net/http's
+// buffers are dropped. Frames are parsed and written by this package
+// (wsframe.go). On Linux, reads are driven by readiness: every WebSocket is
+// registered, edge-triggered, with one epoll instance (reactor_linux.go),
+// and data arriving starts a goroutine that reads the socket empty into a
+// pooled buffer, handles the messages and exits; a frame cut between reads
+// is kept until the rest arrives. Elsewhere each WebSocket reads in a
+// goroutine of its own.
+//
+// Writes go through a small pool of writer goroutines (writers.go): a
+// connection with something queued joins a ready list, and a writer frames
+// its whole queue into one buffer and writes it with one non-blocking
+// write(2). What the kernel does not take goes to a goroutine of the
+// connection's own that finishes with blocking writes, so a slow client
+// never holds up the pool. Replies to what a client sent (acks, pongs) are
+// written by the reader right after handling the read, ahead of the ready
+// list. The heartbeat is one timer per session.
 //
 // # Wire format
 //

@@ -30,7 +30,7 @@ func (c *Conn) onTimer() {
 			return
 		}
 		c.queue = append(c.queue, Packet{Type: PacketPing})
-		c.kickLocked()
+		c.kickLocked(false)
 		c.mu.Unlock()
 		return
 	}

@@ -39,7 +39,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn)
 		s.opts.OnConnection(c)
 	}
 	c.mu.Lock()
-	c.kickLocked() // writes the open packet and what OnConnection queued
+	c.kickLocked(true) // writes the open packet and what OnConnection queued
 	c.mu.Unlock()
 	c.startHeartbeat()
 	wc.serve(c, early)
@@ -59,7 +59,7 @@ func (c *Conn) wsFrame(op ws.OpCode, payload []byte) error {
 		c.mu.Lock()
 		if !c.closed && len(c.queue) < c.srv.opts.SendQueue {
 			c.queue = append(c.queue, Packet{Type: wsPongFrame, Data: bytes.Clone(payload)})
-			c.kickLocked()
+			c.kickLocked(true)
 		}
 		c.mu.Unlock()
 	case ws.OpClose:
@@ -83,6 +83,7 @@ func (c *Conn) wsAfterRead() {
 		return
 	}
 	c.flushing = true
+	c.wantUrgent = false
 	q := c.takeQueueLocked()
 	wc := c.ws
 	c.mu.Unlock()
@@ -184,7 +185,7 @@ func (u *upgradeProbe) wsFrame(op ws.OpCode, payload []byte) error {
 		c.ws, wc.owner = wc, c
 		// A pending GET sees the new transport and ends with noop.
 		c.kickWaitingPollLocked()
-		c.kickLocked()
+		c.kickLocked(true)
 		c.mu.Unlock()
 		c.srv.log.Debug("engineio: session upgraded", "sid", c.id)
 		// What follows in this read, and every later read, is the

@@ -30,23 +30,56 @@ func putFrameBuf(bp *[]byte) {
 }
 
 // writerPool writes the queues of WebSocket connections that have frames
-// to send. A connection is in ready at most once (Conn.queued); a writer
-// frames its whole queue into one buffer and attempts one non-blocking
-// write. What the kernel does not take is handed to a goroutine of the
-// connection's own (Conn.writeLoop), so that a slow client never stalls
-// the pool. Writers exit when nothing is ready: an idle server holds none.
+// to send. A connection waits in the urgent list (Conn.Send: replies,
+// messages to one client) or the ready list (Conn.SendBulk: broadcasts),
+// at most once in each; writers take the urgent list first, so that an
+// ack does not wait for a fan-out to 10,000 clients to be written. A
+// writer frames the connection's whole queue into one buffer and attempts
+// one non-blocking write. What the kernel does not take is handed to a
+// goroutine of the connection's own (Conn.writeLoop), so that a slow
+// client never stalls the pool. Writers exit when nothing is waiting: an
+// idle server holds none.
 type writerPool struct {
 	mu      sync.Mutex
-	ready   []*Conn // ready[next:] wait for a writer
-	next    int
+	urgent  connFIFO
+	ready   connFIFO
 	running int
 }
 
-// schedule adds c, which has frames queued, to the ready list; c.mu is
-// held and c.queued was just set.
-func (p *writerPool) schedule(c *Conn) {
+// connFIFO is a queue of connections whose array is reused from burst to
+// burst.
+type connFIFO struct {
+	items []*Conn // items[next:] wait
+	next  int
+}
+
+func (q *connFIFO) push(c *Conn) { q.items = append(q.items, c) }
+
+func (q *connFIFO) pop() *Conn {
+	if q.next == len(q.items) {
+		// Reuse the array for the next burst, unless it grew for an
+		// unusually large one.
+		q.items, q.next = q.items[:0], 0
+		if cap(q.items) > 1<<16 {
+			q.items = nil
+		}
+		return nil
+	}
+	c := q.items[q.next]
+	q.items[q.next] = nil
+	q.next++
+	return c
+}
+
+// schedule adds c, which has frames queued, to the urgent or ready list;
+// c.mu is held and c.urgent or c.queued was just set.
+func (p *writerPool) schedule(c *Conn, urgent bool) {
 	p.mu.Lock()
-	p.ready = append(p.ready, c)
+	if urgent {
+		p.urgent.push(c)
+	} else {
+		p.ready.push(c)
+	}
 	start := p.running < writerPoolSize
 	if start {
 		p.running++
@@ -64,39 +97,47 @@ func (p *writerPool) run() {
 		if n%writerYield == 0 {
 			runtime.Gosched()
 		}
-		p.mu.Lock()
-		if p.next == len(p.ready) {
-			p.running--
-			// Reuse the array for the next burst, unless it grew for an
-			// unusually large one.
-			p.ready, p.next = p.ready[:0], 0
-			if cap(p.ready) > 1<<16 {
-				p.ready = nil
-			}
-			p.mu.Unlock()
+		c, urgent := p.next()
+		if c == nil {
 			return
 		}
-		c := p.ready[p.next]
-		p.ready[p.next] = nil
-		p.next++
-		p.mu.Unlock()
-		bp = c.writeReady(bp)
+		bp = c.writeReady(bp, urgent)
 	}
+}
+
+// next takes the next connection to write, urgent ones first; nil, and
+// one writer less, when none waits.
+func (p *writerPool) next() (c *Conn, urgent bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c = p.urgent.pop(); c != nil {
+		return c, true
+	}
+	if c = p.ready.pop(); c != nil {
+		return c, false
+	}
+	p.running--
+	return nil, false
 }
 
 // writeReady writes c's queue for the pool without blocking on the peer.
 // It returns the buffer to frame the next connection into.
-func (c *Conn) writeReady(bp *[]byte) *[]byte {
+func (c *Conn) writeReady(bp *[]byte, urgent bool) *[]byte {
 	c.mu.Lock()
-	c.queued = false
+	if urgent {
+		c.urgent = false
+	} else {
+		c.queued = false
+	}
 	wc := c.ws
 	if c.flushing || len(c.queue) == 0 || wc == nil {
 		// Someone else is writing it (and will look at the queue when
-		// done), or the reader already did.
+		// done), or the reader or the other list already did.
 		c.mu.Unlock()
 		return bp
 	}
 	c.flushing = true
+	c.wantUrgent = false
 	if c.closed {
 		// A graceful close: the connection's own goroutine drains the
 		// queue and then waits for the peer.
@@ -136,13 +177,16 @@ func (c *Conn) flushTry(wc *wsConn, q []Packet, bp *[]byte) *[]byte {
 		c.mu.Unlock()
 		go c.writeLoop()
 		return bp
-	case len(c.queue) > 0 && !c.queued:
+	case len(c.queue) > 0 && c.wantUrgent && !c.urgent:
+		c.urgent = true
+		c.srv.writers.schedule(c, true)
+	case len(c.queue) > 0 && !c.queued && !c.urgent:
 		// Back of the line, so that one busy connection does not keep a
 		// writer from the others.
 		c.queued = true
-		c.srv.writers.schedule(c)
+		c.srv.writers.schedule(c, false)
 	}
-	c.flushing = false
+	c.flushing, c.wantUrgent = false, false
 	c.mu.Unlock()
 	return bp
 }
@@ -166,7 +210,7 @@ func (c *Conn) writeLoop() {
 		if len(c.queue) == 0 {
 			closed, graceful := c.closed, c.closeGraceful
 			if !closed {
-				c.flushing = false
+				c.flushing, c.wantUrgent = false, false
 			}
 			c.mu.Unlock()
 			if closed && graceful {

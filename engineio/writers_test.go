@@ -41,3 +41,41 @@ func TestWriterPoolSlowClients(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterPoolUrgentFirst checks the order in which pool writers take
+// connections: those with a reply (Send) before those with a broadcast
+// (SendBulk), each list in order, whenever they were queued.
+func TestWriterPoolUrgentFirst(t *testing.T) {
+	var p writerPool
+	p.running = writerPoolSize // no writer goroutine: the test takes them
+	conns := make([]*Conn, 6)
+	for i := range conns {
+		conns[i] = &Conn{id: fmt.Sprint(i)}
+	}
+	p.schedule(conns[0], false)
+	p.schedule(conns[1], false)
+	p.schedule(conns[2], true)
+	p.schedule(conns[3], false)
+	var got []string
+	take := func() {
+		c, urgent := p.next()
+		if c == nil {
+			got = append(got, "-")
+			return
+		}
+		got = append(got, fmt.Sprintf("%s%v", c.id, map[bool]string{true: "!", false: ""}[urgent]))
+	}
+	take()                      // 2!
+	take()                      // 0
+	p.schedule(conns[4], true)  // a reply while the fan-out is being written
+	p.schedule(conns[5], false) // and another broadcast
+	for range 5 {
+		take()
+	}
+	if want := "[2! 0 4! 1 3 5 -]"; fmt.Sprint(got) != want {
+		t.Fatalf("order %v, want %s", got, want)
+	}
+	if p.running != writerPoolSize-1 {
+		t.Fatalf("running = %d after the lists emptied, want one writer less", p.running)
+	}
+}

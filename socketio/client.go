@@ -18,6 +18,7 @@ type conn interface {
 	OnMessage(fn func(data []byte, binary bool))
 	OnClose(fn func(reason string, err error))
 	Send(data []byte, binary bool) error
+	SendBulk(data []byte, binary bool) error
 	SendBatch(msgs []engineio.Message) error
 	Close()
 }
@@ -67,10 +68,16 @@ func (srv *Server) accept(c conn) {
 
 // send writes the frames of one packet; the first one is text. It never
 // blocks on the peer: the Engine.IO connection queues, or closes itself
-// when its bounded queue is full.
-func (cl *client) send(frames [][]byte) {
+// when its bounded queue is full. A broadcast's frames are sent in bulk,
+// waiting their turn behind other connections, so that replies and
+// messages to one client go first.
+func (cl *client) send(frames [][]byte, bulk bool) {
 	if len(frames) == 1 {
-		_ = cl.conn.Send(frames[0], false)
+		if bulk {
+			_ = cl.conn.SendBulk(frames[0], false)
+		} else {
+			_ = cl.conn.Send(frames[0], false)
+		}
 		return
 	}
 	// A binary packet's header and attachments must stay together when
@@ -82,7 +89,7 @@ func (cl *client) send(frames [][]byte) {
 	_ = cl.conn.SendBatch(msgs)
 }
 
-func (cl *client) sendPacket(p *Packet) { cl.send(p.Encode()) }
+func (cl *client) sendPacket(p *Packet) { cl.send(p.Encode(), false) }
 
 func (cl *client) onMessage(data []byte, binary bool) {
 	p, err := cl.dec.Add(data, binary)

@@ -51,6 +51,8 @@ func (c *fakeConn) Send(data []byte, binary bool) error {
 	return nil
 }
 
+func (c *fakeConn) SendBulk(data []byte, binary bool) error { return c.Send(data, binary) }
+
 func (c *fakeConn) SendBatch(msgs []engineio.Message) error {
 	for _, m := range msgs {
 		if err := c.Send(m.Data, m.Binary); err != nil {

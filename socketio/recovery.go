@@ -140,7 +140,7 @@ func (s *Socket) finishRecovery() {
 	}
 	s.mu.Unlock()
 	for _, frames := range send {
-		s.client.send(frames)
+		s.client.send(frames, false)
 	}
 }
 

@@ -277,10 +277,13 @@ func (s *Socket) EmitWithOffset(offset, event string, args ...any) error {
 }
 
 // send writes the frames of one packet of this socket.
-func (s *Socket) send(frames [][]byte) {
+func (s *Socket) send(frames [][]byte) { s.sendAs(frames, false) }
+
+// sendAs sends frames, in bulk for a broadcast.
+func (s *Socket) sendAs(frames [][]byte, bulk bool) {
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
-	s.client.send(frames)
+	s.client.send(frames, bulk)
 }
 
 // deliver sends broadcast frames, encoded once for every recipient. While
@@ -302,7 +305,7 @@ func (s *Socket) deliver(frames [][]byte, flags BroadcastFlags) {
 		s.lastOffset = flags.Offset
 	}
 	s.mu.Unlock()
-	s.send(frames)
+	s.sendAs(frames, true)
 }
 
 // Disconnect makes the socket leave its namespace with the reason "server

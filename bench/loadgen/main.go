@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		c.pid = s.PID
-		c.pool = &pool{cfg: farmConfig{URL: wsURL, Event: "stats:updated"}, perProcess: *perProcess, stderr: stderr}
+		c.pool = &pool{cfg: farmConfig{URL: wsURL, Event: "stats:updated"}, perProcess: *perProcess, probeClients: *probes, stderr: stderr}
 		defer c.pool.close()
 		cfg := benchConfig{
 			N: *n, NSmall: *nSmall, NMax: *nMax, K: *k, Probes: *probes, Gap: *gap, Conc: *conc,
