@@ -15,7 +15,25 @@ type Message struct {
 
 // Conn is one Engine.IO session. Its methods are safe for concurrent use.
 type Conn struct {
-	srv *Server
+	// What a send touches comes first, in as few cache lines as possible:
+	// a broadcast visits thousands of connections.
+	srv       *Server
+	mu        sync.Mutex
+	closed    bool
+	transport string
+	queue     []Packet
+	ws        *wsConn
+	// queued, urgent: in the writer pool's ready or urgent list (both at
+	// times: whichever comes first writes the queue). flushing: a
+	// goroutine (a pool writer, the reader answering the client, or
+	// writeLoop) owns the socket's write side and takes the queue; it looks
+	// at the queue again when done, urgently if wantUrgent.
+	queued     bool
+	urgent     bool
+	wantUrgent bool
+	flushing   bool
+	spare      []Packet // recycled backing array of a flushed queue
+
 	id  string
 	req *http.Request
 
@@ -27,8 +45,7 @@ type Conn struct {
 	// proves the client alive, not only a pong.
 	lastRecv atomic.Int64
 
-	mu        sync.Mutex
-	closed    bool
+	// Under mu, like the fields above.
 	onMessage func(data []byte, binary bool)
 	onClose   func(reason string, err error)
 	// The close outcome, fixed once closed is set.
@@ -38,9 +55,6 @@ type Conn struct {
 	// closePending hands the OnClose call to the goroutine delivering a
 	// message when the close happened.
 	closePending bool
-	transport    string
-	queue        []Packet
-	spare        []Packet // recycled backing array of a flushed queue
 	timer        *time.Timer
 	awaitPong    bool
 
@@ -52,19 +66,9 @@ type Conn struct {
 	noopPending bool // answer the pending GET with noop (upgrade, client close)
 
 	// websocket
-	ws    *wsConn
-	probe *wsConn // upgrade in progress on this WebSocket
-	// queued, urgent: in the writer pool's ready or urgent list (both at
-	// times: whichever comes first writes the queue). flushing: a
-	// goroutine (a pool writer, the reader answering the client, or
-	// writeLoop) owns the socket's write side and takes the queue; it looks
-	// at the queue again when done, urgently if wantUrgent.
-	queued        bool
-	urgent        bool
-	wantUrgent    bool
-	flushing      bool
-	closeGraceful bool // closed with what was queued still to be written
-	probed        bool // the probe ping was answered
+	probe         *wsConn // upgrade in progress on this WebSocket
+	closeGraceful bool    // closed with what was queued still to be written
+	probed        bool    // the probe ping was answered
 	finishOne     sync.Once
 }
 

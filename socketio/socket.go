@@ -49,8 +49,22 @@ const (
 
 // Socket is one client's connection to one namespace.
 type Socket struct {
+	// What a broadcast reads comes first, in as few cache lines as
+	// possible: it visits thousands of sockets. mu guards these fields and
+	// those below it.
+	mu         sync.Mutex
+	state      socketState
+	recovery   *recoveryState // non-nil while missed events are replayed
+	lastOffset string
+	// sendMu orders the socket's outgoing packets where it matters: the
+	// CONNECT answer before any event, and the events held back during a
+	// replay before later live ones. It is never held with mu, because a
+	// send may close the connection (full queue) and run onClose, which
+	// takes mu, on the same goroutine.
+	sendMu sync.Mutex
+	client *client
+
 	ns        *Namespace
-	client    *client
 	handshake *Handshake
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -63,16 +77,7 @@ type Socket struct {
 	running bool
 	pending int
 
-	// sendMu orders the socket's outgoing packets where it matters: the
-	// CONNECT answer before any event, and the events held back during a
-	// replay before later live ones. It is never held with mu, because a
-	// send may close the connection (full queue) and run onClose, which
-	// takes mu, on the same goroutine.
-	sendMu sync.Mutex
-
-	mu           sync.Mutex
 	id, pid      string
-	state        socketState
 	reason       DisconnectReason
 	rooms        map[string]struct{}
 	data         json.RawMessage
@@ -80,9 +85,7 @@ type Socket struct {
 	onDisconnect []func(reason DisconnectReason)
 	acks         map[uint64]chan Args
 	nextAck      uint64
-	lastOffset   string
 	recovered    bool
-	recovery     *recoveryState // non-nil while missed events are replayed
 }
 
 func newSocket(ns *Namespace, cl *client, hs *Handshake) *Socket {
