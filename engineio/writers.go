@@ -220,12 +220,24 @@ func (c *Conn) writeLoop() {
 		}
 		q := c.takeQueueLocked()
 		c.mu.Unlock()
-		buf = appendPackets(buf[:0], q)
+		// In slices of about writeChunk bytes: a slow client's backlog
+		// (up to SendQueue messages) is not copied into one buffer.
+		for i := 0; i < len(q) && err == nil; {
+			j := i + 1
+			for n := len(q[i].Data); j < len(q) && n < writeChunk; j++ {
+				n += len(q[j].Data)
+			}
+			buf = appendPackets(buf[:0], q[i:j])
+			_, err = wc.conn.Write(buf)
+			i = j
+		}
 		c.recycle(q)
-		_, err = wc.conn.Write(buf)
 	}
 	c.writeFailed(err)
 }
+
+// writeChunk is about how much writeLoop frames for one blocking write.
+const writeChunk = 64 << 10
 
 // writeFailed closes c after a write error.
 func (c *Conn) writeFailed(err error) {
