@@ -96,7 +96,7 @@ func (c *Conn) close(reason string, err error, graceful bool) {
 	}
 	switch {
 	case c.transport == TransportWebSocket:
-		c.srv.unregister(c) // finished when its handler returns
+		c.srv.unregister(c) // finished when its socket is destroyed
 	case linger:
 		time.AfterFunc(c.srv.opts.PingInterval+c.srv.opts.PingTimeout, c.finish)
 	default:

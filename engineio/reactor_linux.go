@@ -2,6 +2,7 @@ package engineio
 
 import (
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -44,7 +45,12 @@ func (r *reactor) loop() {
 	for {
 		n, err := unix.EpollWait(r.epfd, events, -1)
 		if err != nil {
-			continue // EINTR
+			// EINTR; nothing else can happen to an epoll descriptor that
+			// is never closed, but a failure must not spin a CPU.
+			if err != unix.EINTR {
+				time.Sleep(10 * time.Millisecond)
+			}
+			continue
 		}
 		r.mu.Lock()
 		for _, ev := range events[:n] {

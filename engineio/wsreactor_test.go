@@ -2,6 +2,7 @@ package engineio
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"net/http"
 	"runtime"
@@ -48,11 +49,18 @@ func dialRawWS(t *testing.T, h *harness) *rawWS {
 
 func (c *rawWS) read(t *testing.T) (ws.OpCode, string) {
 	t.Helper()
-	f, err := ws.ReadFrame(c.br)
+	hdr, err := ws.ReadHeader(c.br)
 	if err != nil {
 		t.Fatalf("read frame: %v", err)
 	}
-	return f.Header.OpCode, string(f.Payload)
+	if hdr.Length > 1<<20 {
+		t.Fatalf("frame of %d bytes", hdr.Length)
+	}
+	payload := make([]byte, hdr.Length)
+	if _, err := io.ReadFull(c.br, payload); err != nil {
+		t.Fatalf("read frame: %v", err)
+	}
+	return hdr.OpCode, string(payload)
 }
 
 // TestWebSocketFrameInPieces writes a client frame a few bytes at a time,
