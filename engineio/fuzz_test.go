@@ -1,7 +1,11 @@
 package engineio
 
 import (
+	"bytes"
+	"fmt"
 	"testing"
+
+	"github.com/gobwas/ws"
 )
 
 // FuzzDecodePacket checks that any input either fails cleanly or decodes to
@@ -68,4 +72,48 @@ func FuzzDecodePayload(f *testing.F) {
 			t.Fatalf("round trip: %+v became %+v", pkts, again)
 		}
 	})
+}
+
+// FuzzWSParser feeds any byte stream to the WebSocket frame parser twice,
+// whole and cut at a fuzzed place: it must never panic, must hand over the
+// same frames (or fail with the same error) however the reads fall, and
+// never hand over more payload than it was given.
+func FuzzWSParser(f *testing.F) {
+	f.Add(clientFrame(f, ws.OpText, true, []byte("4hello")), uint16(3))
+	f.Add(append(clientFrame(f, ws.OpText, false, []byte("4a")), clientFrame(f, ws.OpContinuation, true, []byte("b"))...), uint16(9))
+	f.Add(clientFrame(f, ws.OpBinary, true, make([]byte, 300)), uint16(2))
+	f.Add([]byte{0x81, 0xff, 0, 0, 0, 0, 0, 0, 1, 0}, uint16(5))
+	f.Fuzz(func(t *testing.T, stream []byte, cut uint16) {
+		parse := func(parts ...[]byte) (frames []string, total int, err error) {
+			p := wsParser{maxPayload: 4096}
+			var log fullLog
+			for _, b := range parts {
+				if err := p.consume(bytes.Clone(b), &log); err != nil {
+					return log.frames, log.bytes, err
+				}
+			}
+			return log.frames, log.bytes, nil
+		}
+		whole, n, werr := parse(stream)
+		at := int(cut) % (len(stream) + 1)
+		split, _, serr := parse(stream[:at], stream[at:])
+		if (werr == nil) != (serr == nil) || fmt.Sprint(whole) != fmt.Sprint(split) {
+			t.Fatalf("cut at %d: whole %q (%v), split %q (%v)", at, whole, werr, split, serr)
+		}
+		if n > len(stream) {
+			t.Fatalf("%d bytes of payload from %d bytes of input", n, len(stream))
+		}
+	})
+}
+
+// fullLog records whole frames and counts their bytes.
+type fullLog struct {
+	frames []string
+	bytes  int
+}
+
+func (l *fullLog) wsFrame(op ws.OpCode, payload []byte) error {
+	l.frames = append(l.frames, fmt.Sprintf("%d:%q", op, payload))
+	l.bytes += len(payload)
+	return nil
 }

@@ -72,7 +72,7 @@ func (r *reactor) loop() {
 // goroutine instead.
 func (w *wsConn) watch() bool {
 	r := &wsReactor
-	if w.rc == nil || !r.start() {
+	if w.rc == nil || blockingReads.Load() || !r.start() {
 		return false
 	}
 	r.mu.Lock()

@@ -120,6 +120,11 @@ func (w *wsConn) readBlocking() {
 	}
 }
 
+// blockingReads makes new WebSockets read in a goroutine each, as on
+// systems without epoll: set by tests so that path is exercised on Linux
+// too.
+var blockingReads atomic.Bool
+
 // readBufs are the buffers a readiness-driven read fills; a connection
 // holds one only while reading.
 var readBufs = sync.Pool{New: func() any { b := make([]byte, 8192); return &b }}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 )
@@ -180,5 +181,51 @@ func TestIdleWebSocketsHoldNoGoroutine(t *testing.T) {
 	}
 	if h.srv.Count() != n+1 {
 		t.Fatalf("Count = %d, want %d", h.srv.Count(), n+1)
+	}
+}
+
+// TestWebSocketBlockingReads runs WebSockets the way they run without
+// epoll, a goroutine reading each, which this machine would otherwise never
+// exercise: messages both ways, a frame in pieces, an upgrade from polling,
+// and one goroutine per idle session (proof that the switch took effect).
+func TestWebSocketBlockingReads(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("elsewhere every test runs this path")
+	}
+	blockingReads.Store(true)
+	defer blockingReads.Store(false)
+	h := newHarness(t, Options{})
+
+	c := dialRawWS(t, h)
+	h.nextConn()
+	frame := clientFrame(t, ws.OpText, true, []byte("4"+strings.Repeat("blocking", 40)))
+	for i := 0; i < len(frame); i += 5 {
+		if _, err := c.conn.Write(frame[i:min(i+5, len(frame))]); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if op, msg := c.read(t); op != ws.OpText || msg != "4"+strings.Repeat("blocking", 40) {
+		t.Fatalf("echo: %v %q", op, msg)
+	}
+
+	sid, pc := h.openPolling()
+	wsc := upgrade(t, h, sid)
+	writeWS(t, wsc, websocket.MessageText, "5")
+	writeWS(t, wsc, websocket.MessageText, "4after")
+	if _, got := readWS(t, wsc); got != "4after" {
+		t.Fatalf("echo after the upgrade = %q", got)
+	}
+	if pc.Transport() != TransportWebSocket {
+		t.Fatalf("Transport() = %q after the upgrade", pc.Transport())
+	}
+
+	before := runtime.NumGoroutine()
+	for range 20 {
+		dialRawWS(t, h)
+		h.nextConn()
+	}
+	if grown := runtime.NumGoroutine() - before; grown < 20 {
+		t.Fatalf("20 sessions with blocking reads added %d goroutines, want one each", grown)
 	}
 }
