@@ -153,34 +153,54 @@ func (c *Conn) OnClose(fn func(reason string, err error)) {
 // after close and ErrQueueFull, closing the connection, when the send queue
 // is full. On a WebSocket the connection is written ahead of those waiting
 // with SendBulk messages: Send is for replies and messages to one client.
-func (c *Conn) Send(data []byte, binary bool) error { return c.send(data, binary, true) }
+func (c *Conn) Send(data []byte, binary bool) error {
+	c.srv.applyBulk()
+	switch err := c.enqueue(data, binary, true); err {
+	case ErrQueueFull:
+		c.srv.opts.Hooks.queueFull()
+		c.close(ReasonTransportError, ErrQueueFull, false)
+		return err
+	default:
+		return err
+	}
+}
 
 // SendBulk is Send for a message that many connections get at once, a
-// broadcast: the connection waits its turn behind the others, so that a
-// fan-out does not delay the replies that Send writes first.
-func (c *Conn) SendBulk(data []byte, binary bool) error { return c.send(data, binary, false) }
+// broadcast. It costs its caller an append: the message is put on the
+// connection's queue later, by a writer of the pool, and always before
+// anything sent to the connection afterwards (Send, SendBatch, Close apply
+// pending SendBulk messages first). An error (closed connection, full
+// queue) is therefore not returned: a full queue closes the connection
+// as with Send. On a WebSocket the connection waits its turn behind the
+// others, so that a fan-out does not delay the replies that Send writes
+// first.
+func (c *Conn) SendBulk(data []byte, binary bool) error {
+	if c.srv.bulk.add(c, data, binary) {
+		c.srv.writers.wake()
+	}
+	return nil
+}
 
-func (c *Conn) send(data []byte, binary, urgent bool) error {
+// enqueue adds a message packet to the queue; a full queue is reported,
+// not acted on: the caller closes the connection.
+func (c *Conn) enqueue(data []byte, binary, urgent bool) error {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.closed {
-		c.mu.Unlock()
 		return ErrClosed
 	}
 	if len(c.queue) >= c.srv.opts.SendQueue {
-		c.mu.Unlock()
-		c.srv.opts.Hooks.queueFull()
-		c.close(ReasonTransportError, ErrQueueFull, false)
 		return ErrQueueFull
 	}
 	c.queue = append(c.queue, Packet{Type: PacketMessage, Data: data, Binary: binary})
 	c.kickLocked(urgent)
-	c.mu.Unlock()
 	return nil
 }
 
 // SendBatch queues msgs as consecutive packets, never interleaved with
 // packets of other senders: all of them or, on error, none.
 func (c *Conn) SendBatch(msgs []Message) error {
+	c.srv.applyBulk()
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -202,7 +222,10 @@ func (c *Conn) SendBatch(msgs []Message) error {
 
 // Close closes the session with reason "forced close", after writing what
 // is already queued where the transport allows.
-func (c *Conn) Close() { c.close(ReasonForcedClose, nil, true) }
+func (c *Conn) Close() {
+	c.srv.applyBulk()
+	c.close(ReasonForcedClose, nil, true)
+}
 
 // kickLocked makes the current transport write the queue; urgent puts a
 // WebSocket ahead of the connections waiting in the writer pool.

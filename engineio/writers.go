@@ -40,6 +40,7 @@ func putFrameBuf(bp *[]byte) {
 // client never stalls the pool. Writers exit when nothing is waiting: an
 // idle server holds none.
 type writerPool struct {
+	srv     *Server
 	mu      sync.Mutex
 	urgent  connFIFO
 	ready   connFIFO
@@ -90,6 +91,20 @@ func (p *writerPool) schedule(c *Conn, urgent bool) {
 	}
 }
 
+// wake starts a writer, unless all are running, to apply SendBulk
+// messages.
+func (p *writerPool) wake() {
+	p.mu.Lock()
+	start := p.running < writerPoolSize
+	if start {
+		p.running++
+	}
+	p.mu.Unlock()
+	if start {
+		go p.run()
+	}
+}
+
 func (p *writerPool) run() {
 	bp := frameBufs.Get().(*[]byte)
 	defer func() { putFrameBuf(bp) }()
@@ -97,27 +112,36 @@ func (p *writerPool) run() {
 		if n%writerYield == 0 {
 			runtime.Gosched()
 		}
-		c, urgent := p.next()
-		if c == nil {
+		// Broadcasts first become queued messages (see bulkSends).
+		p.srv.applyBulk()
+		c, urgent, more := p.next()
+		if c != nil {
+			bp = c.writeReady(bp, urgent)
+		} else if !more {
 			return
 		}
-		bp = c.writeReady(bp, urgent)
 	}
 }
 
-// next takes the next connection to write, urgent ones first; nil, and
-// one writer less, when none waits.
-func (p *writerPool) next() (c *Conn, urgent bool) {
+// next takes the next connection to write, urgent ones first. With none
+// waiting, more reports SendBulk messages to apply; else the writer goes,
+// one writer less. Both are decided under the pool's lock, which wake
+// takes after a SendBulk counts its message: none is left without a
+// writer.
+func (p *writerPool) next() (c *Conn, urgent, more bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if c = p.urgent.pop(); c != nil {
-		return c, true
+		return c, true, false
 	}
 	if c = p.ready.pop(); c != nil {
-		return c, false
+		return c, false, false
+	}
+	if p.srv.bulk.pending.Load() > 0 {
+		return nil, false, true
 	}
 	p.running--
-	return nil, false
+	return nil, false, false
 }
 
 // writeReady writes c's queue for the pool without blocking on the peer.

@@ -46,7 +46,7 @@ func TestWriterPoolSlowClients(t *testing.T) {
 // connections: those with a reply (Send) before those with a broadcast
 // (SendBulk), each list in order, whenever they were queued.
 func TestWriterPoolUrgentFirst(t *testing.T) {
-	var p writerPool
+	p := writerPool{srv: &Server{}}
 	p.running = writerPoolSize // no writer goroutine: the test takes them
 	conns := make([]*Conn, 6)
 	for i := range conns {
@@ -58,7 +58,7 @@ func TestWriterPoolUrgentFirst(t *testing.T) {
 	p.schedule(conns[3], false)
 	var got []string
 	take := func() {
-		c, urgent := p.next()
+		c, urgent, _ := p.next()
 		if c == nil {
 			got = append(got, "-")
 			return
@@ -77,5 +77,55 @@ func TestWriterPoolUrgentFirst(t *testing.T) {
 	}
 	if p.running != writerPoolSize-1 {
 		t.Fatalf("running = %d after the lists emptied, want one writer less", p.running)
+	}
+}
+
+// TestSendBulkOrder checks that messages keep the order in which they were
+// sent whatever mix of SendBulk and Send, over both transports, and that
+// Close after SendBulk still delivers.
+func TestSendBulkOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	wsc, _, wc := h.openWS()
+	sid, pc := h.openPolling()
+	for i := range 50 {
+		for _, c := range []*Conn{wc, pc} {
+			data := []byte(fmt.Sprintf("%02d", i))
+			var err error
+			if i%3 == 0 {
+				err = c.Send(data, false)
+			} else {
+				err = c.SendBulk(data, false)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i := range 50 {
+		if _, got := readWS(t, wsc); got != fmt.Sprintf("4%02d", i) {
+			t.Fatalf("websocket message %d = %q", i, got)
+		}
+	}
+	var got []string
+	for len(got) < 50 {
+		_, body := h.get(sid)
+		if err := DecodePayload([]byte(body), func(p Packet) error {
+			got = append(got, string(p.Data))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, g := range got {
+		if g != fmt.Sprintf("%02d", i) {
+			t.Fatalf("polling message %d = %q (all: %q)", i, g, got)
+		}
+	}
+	// A broadcast then a close: the message goes out before the close.
+	_ = wc.SendBulk([]byte("last"), false)
+	wc.Close()
+	if _, got := readWS(t, wsc); got != "4last" {
+		t.Fatalf("after SendBulk then Close: %q, want 4last", got)
 	}
 }
