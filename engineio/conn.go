@@ -154,7 +154,7 @@ func (c *Conn) OnClose(fn func(reason string, err error)) {
 // is full. On a WebSocket the connection is written ahead of those waiting
 // with SendBulk messages: Send is for replies and messages to one client.
 func (c *Conn) Send(data []byte, binary bool) error {
-	c.srv.applyBulk()
+	applyBulk()
 	switch err := c.enqueue(data, binary, true); err {
 	case ErrQueueFull:
 		c.srv.opts.Hooks.queueFull()
@@ -175,7 +175,7 @@ func (c *Conn) Send(data []byte, binary bool) error {
 // others, so that a fan-out does not delay the replies that Send writes
 // first.
 func (c *Conn) SendBulk(data []byte, binary bool) error {
-	if c.srv.bulk.add(c, data, binary) {
+	if bulk.add(c, data, binary) {
 		c.srv.writers.wake()
 	}
 	return nil
@@ -200,7 +200,7 @@ func (c *Conn) enqueue(data []byte, binary, urgent bool) error {
 // SendBatch queues msgs as consecutive packets, never interleaved with
 // packets of other senders: all of them or, on error, none.
 func (c *Conn) SendBatch(msgs []Message) error {
-	c.srv.applyBulk()
+	applyBulk()
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -223,7 +223,7 @@ func (c *Conn) SendBatch(msgs []Message) error {
 // Close closes the session with reason "forced close", after writing what
 // is already queued where the transport allows.
 func (c *Conn) Close() {
-	c.srv.applyBulk()
+	applyBulk()
 	c.close(ReasonForcedClose, nil, true)
 }
 

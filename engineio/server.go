@@ -90,8 +90,6 @@ type Server struct {
 	count atomic.Int64
 	// writers write WebSocket queues (see writerPool).
 	writers writerPool
-	// bulk holds SendBulk messages not yet on their queues.
-	bulk bulkSends
 	// live counts sessions not yet finished (removed from conns and, for
 	// WebSocket, their handler returned), for Close to wait on.
 	live sync.WaitGroup
@@ -100,15 +98,13 @@ type Server struct {
 // NewServer returns a Server with opts, defaults filled in.
 func NewServer(opts Options) *Server {
 	opts.setDefaults()
-	s := &Server{
+	return &Server{
 		opts:      opts,
 		log:       opts.Logger,
 		polling:   slices.Contains(opts.Transports, TransportPolling),
 		websocket: slices.Contains(opts.Transports, TransportWebSocket),
 		conns:     make(map[string]*Conn),
 	}
-	s.writers.srv = s
-	return s
 }
 
 // Count returns the number of open sessions.
@@ -118,7 +114,7 @@ func (s *Server) Count() int { return int(s.count.Load()) }
 // "server shutting down", flushing what is queued. It waits until every
 // session has finished or ctx is done.
 func (s *Server) Close(ctx context.Context) error {
-	s.applyBulk()
+	applyBulk()
 	s.mu.Lock()
 	s.closed = true
 	conns := make([]*Conn, 0, len(s.conns))

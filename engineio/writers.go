@@ -40,7 +40,6 @@ func putFrameBuf(bp *[]byte) {
 // client never stalls the pool. Writers exit when nothing is waiting: an
 // idle server holds none.
 type writerPool struct {
-	srv     *Server
 	mu      sync.Mutex
 	urgent  connFIFO
 	ready   connFIFO
@@ -113,7 +112,7 @@ func (p *writerPool) run() {
 			runtime.Gosched()
 		}
 		// Broadcasts first become queued messages (see bulkSends).
-		p.srv.applyBulk()
+		applyBulk()
 		c, urgent, more := p.next()
 		if c != nil {
 			bp = c.writeReady(bp, urgent)
@@ -137,7 +136,7 @@ func (p *writerPool) next() (c *Conn, urgent, more bool) {
 	if c = p.ready.pop(); c != nil {
 		return c, false, false
 	}
-	if p.srv.bulk.pending.Load() > 0 {
+	if bulk.active.Load() {
 		return nil, false, true
 	}
 	p.running--

@@ -46,7 +46,7 @@ func TestWriterPoolSlowClients(t *testing.T) {
 // connections: those with a reply (Send) before those with a broadcast
 // (SendBulk), each list in order, whenever they were queued.
 func TestWriterPoolUrgentFirst(t *testing.T) {
-	p := writerPool{srv: &Server{}}
+	var p writerPool
 	p.running = writerPoolSize // no writer goroutine: the test takes them
 	conns := make([]*Conn, 6)
 	for i := range conns {

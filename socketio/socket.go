@@ -63,6 +63,7 @@ type Socket struct {
 	// takes mu, on the same goroutine.
 	sendMu sync.Mutex
 	client *client
+	conn   conn // client.conn, here so that a broadcast reads one line less
 
 	ns        *Namespace
 	handshake *Handshake
@@ -91,7 +92,7 @@ type Socket struct {
 func newSocket(ns *Namespace, cl *client, hs *Handshake) *Socket {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Socket{
-		ns: ns, client: cl, handshake: hs, ctx: ctx, cancel: cancel,
+		ns: ns, client: cl, conn: cl.conn, handshake: hs, ctx: ctx, cancel: cancel,
 		inbox:    make(chan *Packet, 64),
 		id:       newID(),
 		rooms:    make(map[string]struct{}),
@@ -286,6 +287,10 @@ func (s *Socket) send(frames [][]byte) { s.sendAs(frames, false) }
 func (s *Socket) sendAs(frames [][]byte, bulk bool) {
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
+	if bulk && len(frames) == 1 {
+		_ = s.conn.SendBulk(frames[0], false)
+		return
+	}
 	s.client.send(frames, bulk)
 }
 
