@@ -38,9 +38,14 @@
 //
 // Send never blocks and never copies: it queues the caller's slice, so one
 // encoded message can be handed to thousands of connections. SendBulk is
-// Send for such a broadcast: on a WebSocket, connections with a Send
-// message (a reply, a message to that client alone) are written before
-// those with only SendBulk ones, so that acks do not wait for a fan-out. Every Conn has
+// Send for such a broadcast: it only appends to a list that a pool writer
+// turns into queued messages, so that a broadcast to 10,000 connections
+// costs its caller well under a millisecond; Send, SendBatch, Close and
+// Server.Close apply that list first, so every connection still sees its
+// messages in the order they were sent. On a WebSocket, connections with a
+// Send message (a reply, a message to that client alone) are written
+// before those with only SendBulk ones, so that acks do not wait for a
+// fan-out. Every Conn has
 // a bounded send queue (Options.SendQueue); a connection whose queue
 // overflows is closed with "transport error" and ErrQueueFull, so that a
 // slow client can never stall a broadcast. A polling GET carries everything
