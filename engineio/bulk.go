@@ -47,8 +47,8 @@ func (b *bulkSends) add(c *Conn, data []byte, binary bool) bool {
 }
 
 // applyBulk puts every pending SendBulk message on its connection's queue,
-// in order. Connections whose queue overflows are closed once the lock is
-// released: closing runs OnClose, which may send.
+// in order. Connections whose queue overflows are closed after the lock is
+// released, since closing runs OnClose, which may send.
 func applyBulk() {
 	b := &bulk
 	if !b.active.Load() {
@@ -84,8 +84,14 @@ func applyBulk() {
 		}
 	}
 	b.applyMu.Unlock()
-	for _, c := range full {
-		c.srv.opts.Hooks.queueFull()
-		c.close(ReasonTransportError, ErrQueueFull, false)
+	if len(full) > 0 {
+		// In a goroutine of their own: the caller may be a pool writer,
+		// which must not wait for OnClose handlers.
+		go func() {
+			for _, c := range full {
+				c.srv.opts.Hooks.queueFull()
+				c.close(ReasonTransportError, ErrQueueFull, false)
+			}
+		}()
 	}
 }
