@@ -155,14 +155,12 @@ func (c *Conn) OnClose(fn func(reason string, err error)) {
 // with SendBulk messages: Send is for replies and messages to one client.
 func (c *Conn) Send(data []byte, binary bool) error {
 	applyBulk()
-	switch err := c.enqueue(data, binary, true); err {
-	case ErrQueueFull:
+	err := c.enqueue(data, binary, true)
+	if err == ErrQueueFull {
 		c.srv.opts.Hooks.queueFull()
 		c.close(ReasonTransportError, ErrQueueFull, false)
-		return err
-	default:
-		return err
 	}
+	return err
 }
 
 // SendBulk is Send for a message that many connections get at once, a
