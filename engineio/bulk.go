@@ -27,9 +27,8 @@ type bulkSends struct {
 }
 
 type bulkItem struct {
-	c      *Conn
-	data   []byte
-	binary bool
+	c *Conn
+	p Packet
 }
 
 var bulk bulkSends
@@ -37,7 +36,7 @@ var bulk bulkSends
 // add appends one message and reports whether the list was empty.
 func (b *bulkSends) add(c *Conn, data []byte, binary bool) bool {
 	b.mu.Lock()
-	b.items = append(b.items, bulkItem{c: c, data: data, binary: binary})
+	b.items = append(b.items, bulkItem{c: c, p: Packet{Type: PacketMessage, Data: data, Binary: binary}})
 	first := len(b.items) == 1
 	if first {
 		b.active.Store(true)
@@ -70,7 +69,7 @@ func applyBulk() {
 		b.mu.Unlock()
 		for i := range items {
 			it := &items[i]
-			if it.c.enqueue(it.data, it.binary, false) == ErrQueueFull {
+			if it.c.enqueue(it.p, false) == ErrQueueFull {
 				full = append(full, it.c)
 			}
 			*it = bulkItem{}

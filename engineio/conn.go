@@ -155,7 +155,7 @@ func (c *Conn) OnClose(fn func(reason string, err error)) {
 // with SendBulk messages: Send is for replies and messages to one client.
 func (c *Conn) Send(data []byte, binary bool) error {
 	applyBulk()
-	err := c.enqueue(data, binary, true)
+	err := c.enqueue(Packet{Type: PacketMessage, Data: data, Binary: binary}, true)
 	if err == ErrQueueFull {
 		c.srv.opts.Hooks.queueFull()
 		c.close(ReasonTransportError, ErrQueueFull, false)
@@ -179,9 +179,9 @@ func (c *Conn) SendBulk(data []byte, binary bool) error {
 	return nil
 }
 
-// enqueue adds a message packet to the queue; a full queue is reported,
-// not acted on: the caller closes the connection.
-func (c *Conn) enqueue(data []byte, binary, urgent bool) error {
+// enqueue adds p to the queue; a full queue is reported, not acted on:
+// the caller decides whether that closes the connection.
+func (c *Conn) enqueue(p Packet, urgent bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -190,7 +190,7 @@ func (c *Conn) enqueue(data []byte, binary, urgent bool) error {
 	if len(c.queue) >= c.srv.opts.SendQueue {
 		return ErrQueueFull
 	}
-	c.queue = append(c.queue, Packet{Type: PacketMessage, Data: data, Binary: binary})
+	c.queue = append(c.queue, p)
 	c.kickLocked(urgent)
 	return nil
 }

@@ -56,12 +56,8 @@ func (c *Conn) wsFrame(op ws.OpCode, payload []byte) error {
 		}
 		c.onPacket(p)
 	case ws.OpPing:
-		c.mu.Lock()
-		if !c.closed && len(c.queue) < c.srv.opts.SendQueue {
-			c.queue = append(c.queue, Packet{Type: wsPongFrame, Data: bytes.Clone(payload)})
-			c.kickLocked(true)
-		}
-		c.mu.Unlock()
+		// Unanswered if the queue is full: the client is not reading.
+		_ = c.enqueue(Packet{Type: wsPongFrame, Data: bytes.Clone(payload)}, true)
 	case ws.OpClose:
 		return errStopReading
 	}

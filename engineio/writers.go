@@ -80,20 +80,18 @@ func (p *writerPool) schedule(c *Conn, urgent bool) {
 	} else {
 		p.ready.push(c)
 	}
-	start := p.running < writerPoolSize
-	if start {
-		p.running++
-	}
-	p.mu.Unlock()
-	if start {
-		go p.run()
-	}
+	p.startLocked()
 }
 
 // wake starts a writer, unless all are running, to apply SendBulk
 // messages.
 func (p *writerPool) wake() {
 	p.mu.Lock()
+	p.startLocked()
+}
+
+// startLocked starts a writer unless all are running, and unlocks p.mu.
+func (p *writerPool) startLocked() {
 	start := p.running < writerPoolSize
 	if start {
 		p.running++

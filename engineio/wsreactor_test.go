@@ -64,6 +64,18 @@ func (c *rawWS) read(t *testing.T) (ws.OpCode, string) {
 	return hdr.OpCode, string(payload)
 }
 
+// writeInPieces writes b n bytes at a time, each piece its own TCP
+// segment.
+func (c *rawWS) writeInPieces(t *testing.T, b []byte, n int) {
+	t.Helper()
+	for i := 0; i < len(b); i += n {
+		if _, err := c.conn.Write(b[i:min(i+n, len(b))]); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // TestWebSocketFrameInPieces writes a client frame a few bytes at a time,
 // each piece its own TCP segment: the server must reassemble it across
 // reads.
@@ -71,13 +83,7 @@ func TestWebSocketFrameInPieces(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{})
 	c := dialRawWS(t, h)
-	frame := clientFrame(t, ws.OpText, true, []byte("4"+strings.Repeat("piece", 60)))
-	for i := 0; i < len(frame); i += 7 {
-		if _, err := c.conn.Write(frame[i:min(i+7, len(frame))]); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	c.writeInPieces(t, clientFrame(t, ws.OpText, true, []byte("4"+strings.Repeat("piece", 60))), 7)
 	if op, msg := c.read(t); op != ws.OpText || msg != "4"+strings.Repeat("piece", 60) {
 		t.Fatalf("echo: %v %q", op, msg)
 	}
@@ -186,13 +192,7 @@ func TestWebSocketBlockingReads(t *testing.T) {
 
 	c := dialRawWS(t, h)
 	h.nextConn()
-	frame := clientFrame(t, ws.OpText, true, []byte("4"+strings.Repeat("blocking", 40)))
-	for i := 0; i < len(frame); i += 5 {
-		if _, err := c.conn.Write(frame[i:min(i+5, len(frame))]); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	c.writeInPieces(t, clientFrame(t, ws.OpText, true, []byte("4"+strings.Repeat("blocking", 40))), 5)
 	if op, msg := c.read(t); op != ws.OpText || msg != "4"+strings.Repeat("blocking", 40) {
 		t.Fatalf("echo: %v %q", op, msg)
 	}
