@@ -26,17 +26,30 @@ type bulkSends struct {
 	applyMu sync.Mutex // held while a batch is applied: batches never interleave
 }
 
+// bulkItem is one message packet for c; 40 bytes, a broadcast appends one
+// per connection.
 type bulkItem struct {
-	c *Conn
-	p Packet
+	c        *Conn
+	data     []byte
+	binary   bool
+	volatile bool // dropped unless the transport is writable (SendBulkVolatile)
 }
 
 var bulk bulkSends
 
 // add appends one message and reports whether the list was empty.
 func (b *bulkSends) add(c *Conn, data []byte, binary bool) bool {
+	return b.push(bulkItem{c: c, data: data, binary: binary})
+}
+
+// addVolatile is add for a message that may be dropped.
+func (b *bulkSends) addVolatile(c *Conn, data []byte, binary bool) bool {
+	return b.push(bulkItem{c: c, data: data, binary: binary, volatile: true})
+}
+
+func (b *bulkSends) push(it bulkItem) bool {
 	b.mu.Lock()
-	b.items = append(b.items, bulkItem{c: c, p: Packet{Type: PacketMessage, Data: data, Binary: binary}})
+	b.items = append(b.items, it)
 	first := len(b.items) == 1
 	if first {
 		b.active.Store(true)
@@ -69,7 +82,10 @@ func applyBulk() {
 		b.mu.Unlock()
 		for i := range items {
 			it := &items[i]
-			if it.c.enqueue(it.p, false) == ErrQueueFull {
+			p := Packet{Type: PacketMessage, Data: it.data, Binary: it.binary}
+			if it.volatile {
+				it.c.enqueueIfWritable(p)
+			} else if it.c.enqueue(p, false) == ErrQueueFull {
 				full = append(full, it.c)
 			}
 			*it = bulkItem{}

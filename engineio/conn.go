@@ -3,8 +3,9 @@ package engineio
 import (
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/gobwas/ws"
 )
 
 // Message is one message for SendBatch.
@@ -41,10 +42,6 @@ type Conn struct {
 	// concurrently, whichever transport or timer triggers them.
 	deliverMu sync.Mutex
 
-	// lastRecv is the UnixNano time of the last packet received; any packet
-	// proves the client alive, not only a pong.
-	lastRecv atomic.Int64
-
 	// Under mu, like the fields above.
 	onMessage func(data []byte, binary bool)
 	onClose   func(reason string, err error)
@@ -64,12 +61,20 @@ type Conn struct {
 	pollWaiting bool          // that GET is parked on pollCh
 	postActive  bool
 	noopPending bool // answer the pending GET with noop (upgrade, client close)
+	// closeQueued: a graceful close's close packet waits until the
+	// messages queued before it are collected (takePollQueueLocked).
+	closeQueued bool
 
 	// websocket
 	probe         *wsConn // upgrade in progress on this WebSocket
 	closeGraceful bool    // closed with what was queued still to be written
 	probed        bool    // the probe ping was answered
-	finishOne     sync.Once
+	// blockingFlush: the flushing goroutine is writeLoop, which may block.
+	blockingFlush bool
+	// owedClose is the close frame that the flushing pool writer sends
+	// when done, after a close that could not cut into its write.
+	owedClose ws.StatusCode
+	finishOne sync.Once
 }
 
 func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
@@ -82,7 +87,6 @@ func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
 	if transport == TransportPolling {
 		c.pollCh = make(chan struct{}, 1)
 	}
-	c.lastRecv.Store(time.Now().UnixNano())
 	return c
 }
 
@@ -124,7 +128,9 @@ func (c *Conn) Transport() string {
 
 // OnMessage sets the message handler. Set it inside Options.OnConnection.
 // Calls are sequential, never concurrent with each other or with OnClose,
-// and fn owns data.
+// and fn owns data. fn must not wait for the client: the connection reads
+// nothing else (pongs included) until it returns, and a close meanwhile is
+// reported to OnClose only then.
 func (c *Conn) OnMessage(fn func(data []byte, binary bool)) {
 	c.mu.Lock()
 	c.onMessage = fn
@@ -151,14 +157,16 @@ func (c *Conn) OnClose(fn func(reason string, err error)) {
 // copied, until it is written: the caller must not modify it afterwards,
 // and may pass the same slice to many connections. It returns ErrClosed
 // after close and ErrQueueFull, closing the connection, when the send queue
-// is full. On a WebSocket the connection is written ahead of those waiting
-// with SendBulk messages: Send is for replies and messages to one client.
+// is full; that connection's OnClose then runs in a goroutine of its own,
+// not the caller's. On a WebSocket the connection is written ahead of those
+// waiting with SendBulk messages: Send is for replies and messages to one
+// client.
 func (c *Conn) Send(data []byte, binary bool) error {
 	applyBulk()
 	err := c.enqueue(Packet{Type: PacketMessage, Data: data, Binary: binary}, true)
 	if err == ErrQueueFull {
 		c.srv.opts.Hooks.queueFull()
-		c.close(ReasonTransportError, ErrQueueFull, false)
+		c.closeDetached(ReasonTransportError, ErrQueueFull)
 	}
 	return err
 }
@@ -177,6 +185,66 @@ func (c *Conn) SendBulk(data []byte, binary bool) error {
 		c.srv.writers.wake()
 	}
 	return nil
+}
+
+// SendVolatile queues msgs, consecutive packets as with SendBatch (a
+// binary packet's frames), only if the transport is writable at once, and
+// reports whether it did. Otherwise they are dropped: no error, no close.
+// It is for messages that may be lost rather than wait (positions,
+// typing indicators, Socket.IO's volatile events). Writable means what it
+// means in the reference server: over polling, a GET is parked with
+// nothing queued, so the message answers it now; over WebSocket, nothing
+// is queued or being written (a client that does not keep up with its
+// reads is skipped); never during an upgrade's probe, nor after close.
+func (c *Conn) SendVolatile(msgs ...Message) bool {
+	applyBulk()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.writableLocked() || len(msgs) > c.srv.opts.SendQueue {
+		return false
+	}
+	for _, m := range msgs {
+		c.queue = append(c.queue, Packet{Type: PacketMessage, Data: m.Data, Binary: m.Binary})
+	}
+	c.kickLocked(true)
+	return true
+}
+
+// SendBulkVolatile is SendBulk for a message that may be lost: when a pool
+// writer puts it on the connection's queue (after every message sent to
+// the connection before it), it is dropped unless the transport is
+// writable then, as SendVolatile defines it. So a volatile broadcast
+// right behind another message to the same client is dropped, as in the
+// reference.
+func (c *Conn) SendBulkVolatile(data []byte, binary bool) {
+	if bulk.addVolatile(c, data, binary) {
+		c.srv.writers.wake()
+	}
+}
+
+// writableLocked reports whether a message queued now would be written at
+// once, without waiting behind another.
+func (c *Conn) writableLocked() bool {
+	if c.closed || len(c.queue) > 0 || c.probe != nil {
+		return false
+	}
+	switch c.transport {
+	case TransportPolling:
+		return c.pollWaiting
+	case TransportWebSocket:
+		return c.ws != nil && !c.flushing
+	}
+	return false
+}
+
+// enqueueIfWritable adds p to the queue if the transport is writable.
+func (c *Conn) enqueueIfWritable(p Packet) {
+	c.mu.Lock()
+	if c.writableLocked() {
+		c.queue = append(c.queue, p)
+		c.kickLocked(false)
+	}
+	c.mu.Unlock()
 }
 
 // enqueue adds p to the queue; a full queue is reported, not acted on:
@@ -207,7 +275,7 @@ func (c *Conn) SendBatch(msgs []Message) error {
 	if len(c.queue)+len(msgs) > c.srv.opts.SendQueue {
 		c.mu.Unlock()
 		c.srv.opts.Hooks.queueFull()
-		c.close(ReasonTransportError, ErrQueueFull, false)
+		c.closeDetached(ReasonTransportError, ErrQueueFull)
 		return ErrQueueFull
 	}
 	for _, m := range msgs {
@@ -275,11 +343,12 @@ func (c *Conn) recycle(q []Packet) {
 
 // onPacket handles a packet from the client on the current transport.
 func (c *Conn) onPacket(p Packet) {
-	c.lastRecv.Store(time.Now().UnixNano())
 	switch p.Type {
 	case PacketMessage:
 		c.deliver(p.Data, p.Binary)
 	case PacketPong:
+		// Only a pong answers a ping (as the spec and the reference):
+		// other traffic does not prove that the client reads.
 		c.mu.Lock()
 		if c.awaitPong && !c.closed {
 			c.awaitPong = false

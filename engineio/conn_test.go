@@ -3,6 +3,7 @@ package engineio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,21 +71,38 @@ func TestHeartbeat(t *testing.T) {
 			t.Errorf("Count() = %d, want 0", h.srv.Count())
 		}
 	})
-	t.Run("other traffic counts as alive", func(t *testing.T) {
+	t.Run("only a pong answers a ping", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, Options{PingInterval: 50 * time.Millisecond, PingTimeout: 300 * time.Millisecond,
+		// The spec and the reference count only a pong: a client that
+		// keeps sending but never answers pings is timed out.
+		h := newHarness(t, Options{PingInterval: 50 * time.Millisecond, PingTimeout: 150 * time.Millisecond,
 			OnConnection: func(c *Conn) {}})
 		ws, _, _ := h.openWS()
-		// Never pong, but keep talking for longer than interval+timeout.
-		deadline := time.Now().Add(time.Second)
-		for time.Now().Before(deadline) {
-			writeWS(t, ws, websocket.MessageText, "4chatter")
-			time.Sleep(20 * time.Millisecond)
-		}
+		start := time.Now()
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(10 * time.Millisecond):
+					if ws.Write(context.Background(), websocket.MessageText, []byte("4chatter")) != nil {
+						return
+					}
+				}
+			}
+		}()
 		select {
 		case ev := <-h.closes:
-			t.Fatalf("closed (%q) while the client was sending", ev.reason)
-		default:
+			if ev.reason != ReasonPingTimeout {
+				t.Fatalf("reason = %q, want ping timeout", ev.reason)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("timed out after %v, want about interval+timeout", d)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("a client that never pongs was not timed out while it kept sending")
 		}
 	})
 }
@@ -380,5 +398,64 @@ func TestOnCloseSetAfterClose(t *testing.T) {
 		}
 	case <-time.After(3 * time.Second):
 		t.Fatal("OnClose not called")
+	}
+}
+
+// TestQueueFullCloseOffCaller: a Send or SendBatch (a binary broadcast's
+// frames) that overflows a client's queue closes that client, but its
+// OnClose (in socketio: leaving rooms, saving the session) runs off the
+// sender's goroutine, so that N slow clients cannot stall one emit for N
+// times the handler's duration.
+func TestQueueFullCloseOffCaller(t *testing.T) {
+	t.Parallel()
+	const slow = 300 * time.Millisecond
+	for _, batch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("batch=%v", batch), func(t *testing.T) {
+			t.Parallel()
+			var closed atomic.Int32
+			h := newHarness(t, Options{SendQueue: 2, OnConnection: func(c *Conn) {
+				c.OnClose(func(string, error) {
+					time.Sleep(slow)
+					closed.Add(1)
+				})
+			}})
+			const n = 8
+			var conns []*Conn
+			for range n {
+				// A polling client that never polls: its queue fills.
+				_, c := h.openPolling()
+				for range 2 {
+					if err := c.Send([]byte("x"), false); err != nil {
+						t.Fatal(err)
+					}
+				}
+				conns = append(conns, c)
+			}
+			start := time.Now()
+			for _, c := range conns {
+				var err error
+				if batch {
+					err = c.SendBatch([]Message{{Data: []byte(`451-["bin",{"_placeholder":true,"num":0}]`)}, {Data: []byte{1}, Binary: true}})
+				} else {
+					err = c.Send([]byte("y"), false)
+				}
+				if !errors.Is(err, ErrQueueFull) {
+					t.Fatalf("send = %v, want ErrQueueFull", err)
+				}
+				if err := c.Send([]byte("z"), false); !errors.Is(err, ErrClosed) {
+					t.Fatalf("send after the overflow = %v, want ErrClosed", err)
+				}
+			}
+			if d := time.Since(start); d > slow {
+				t.Errorf("sending to %d overflowing clients took %v: their OnClose ran on the sender", n, d)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for closed.Load() < n && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := closed.Load(); got != n {
+				t.Errorf("%d OnClose calls, want %d", got, n)
+			}
+		})
 	}
 }

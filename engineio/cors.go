@@ -116,6 +116,10 @@ func (c *CORS) sameOrigin(r *http.Request) bool {
 	return strings.EqualFold(u.Host, r.Host)
 }
 
+// SameOrigin is the default WebSocket origin check (see sameOrigin), for
+// an application's CheckOrigin that wraps it (to record refusals, say).
+func (c *CORS) SameOrigin(r *http.Request) bool { return c.sameOrigin(r) }
+
 // validHeaderValue reports whether v has no control characters, the check
 // the reference applies to Origin before trusting it.
 func validHeaderValue(v string) bool {

@@ -19,7 +19,8 @@
 // It accepts sessions over HTTP long-polling and WebSocket, upgrades polling
 // sessions to WebSocket (2probe, 3probe, 5, the pending poll ended with a
 // noop), runs the heartbeat (the server pings every PingInterval and closes
-// the session when no packet comes back within PingTimeout), enforces
+// the session when no pong comes back within PingTimeout: other traffic
+// does not count, as in the spec and the reference server), enforces
 // MaxPayload, answers CORS, checks the Origin of WebSocket handshakes
 // against cross-site hijacking, and reports protocol errors with the
 // reference server's HTTP answers: 400 (403 for code 4) with the JSON body
@@ -45,11 +46,66 @@
 // messages in the order they were sent. On a WebSocket, connections with a
 // Send message (a reply, a message to that client alone) are written
 // before those with only SendBulk ones, so that acks do not wait for a
-// fan-out. Every Conn has
-// a bounded send queue (Options.SendQueue); a connection whose queue
-// overflows is closed with "transport error" and ErrQueueFull, so that a
-// slow client can never stall a broadcast. A polling GET carries everything
-// queued in one response.
+// fan-out. Every Conn has a bounded send queue (Options.SendQueue); a
+// connection whose queue overflows is closed with "transport error" and
+// ErrQueueFull, its OnClose run in a goroutine of its own (never the
+// sender's), so that a slow client can never stall a broadcast. A polling
+// GET carries everything queued in one response.
+//
+// # Closing
+//
+// Close and Server.Close are graceful: what is queued is written first. Over
+// polling the close packet then goes in a response of its own, as the
+// reference server sends it (the official client handles a close packet
+// before the messages decoded with it, and would drop them); at shutdown a
+// session with no GET in flight is discarded, as by the reference. Over
+// WebSocket the queue is written, then a close frame. A close during an
+// upgrade is always signalled: before the probe is answered, the pending
+// GET gets the close packet and the probe a 1001 close frame; once it is
+// answered the client is pausing polling for the WebSocket, so the pending
+// GET ends with noop, the upgrade completes and the queue and the close go
+// out on the WebSocket (on polling after all if the probe is lost). Other
+// closes (errors, timeouts, the client's own close) drop what is queued.
+// Over polling, a malformed POST payload is answered "200 ok" and closes
+// the session with "parse error", and a body over MaxPayload is answered
+// 413 with the session kept, both as in the reference (engine.io 6.6.0 to
+// 6.6.12; 6.6.13 also closes the session after a 413).
+//
+// # Volatile messages
+//
+// SendVolatile and SendBulkVolatile send a message that may be lost rather
+// than wait (positions, typing indicators; Socket.IO's volatile flag is
+// built on them): it is queued only if the transport is writable at that
+// moment and dropped otherwise, silently, without closing anything.
+// Writable is the reference server's notion: over polling, a GET is
+// parked with nothing queued (the message answers it at once); over
+// WebSocket, nothing is queued or being written for the connection (a
+// client that has not taken what it was sent is skipped). Nothing is
+// writable during an upgrade's probe or after close. SendVolatile decides
+// at the call, after every SendBulk message sent to the connection before
+// it, and reports whether the message was queued; several messages given
+// together (a binary packet's frames) are all queued or all dropped.
+// SendBulkVolatile, for broadcasts, costs its caller an append like
+// SendBulk and decides when a pool writer puts the message on the queue,
+// after the messages sent before it: a volatile broadcast right behind
+// another message to the same client is dropped, as in the reference.
+//
+// # Text is UTF-8
+//
+// Text messages are checked at the boundary, so that text handed to
+// OnMessage is always valid UTF-8 and may be relayed to other clients as it
+// is (an official client fails its WebSocket on an invalid text frame, so
+// one bad sender could otherwise disconnect everyone it is broadcast to). A
+// WebSocket text message that is not UTF-8 (checked once its fragments are
+// joined) fails the sender's connection with close code 1007 (RFC 6455
+// §8.1), OnClose getting "transport error" and ErrInvalidUTF8. A polling
+// body that is not UTF-8 is a malformed payload and refused whole, none of
+// its packets delivered: answered "200 ok" as the reference answers any
+// payload it cannot decode, the session closed with "parse error" and
+// ErrInvalidUTF8. (The reference decodes such a body with U+FFFD
+// replacement characters instead; refusing it keeps both transports
+// alike.) What the application sends is not checked: text given to Send
+// must be UTF-8, as encoding/json's output is.
 //
 // # Resources
 //

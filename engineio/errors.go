@@ -46,9 +46,14 @@ var (
 	// ErrQueueFull reports a connection closed because its send queue
 	// overflowed: the client did not read fast enough.
 	ErrQueueFull = errors.New("engineio: send queue full")
-	// ErrPayloadTooLarge reports a POST body or WebSocket message larger
-	// than Options.MaxPayload.
+	// ErrPayloadTooLarge reports a WebSocket message larger than
+	// Options.MaxPayload. (A POST body that large is answered 413 and
+	// the session goes on, as in the reference.)
 	ErrPayloadTooLarge = errors.New("engineio: payload too large")
+	// ErrInvalidUTF8 reports a text message that is not valid UTF-8: a
+	// WebSocket text frame (the connection is failed with close code
+	// 1007, RFC 6455 §8.1) or a polling body, refused whole.
+	ErrInvalidUTF8 = errors.New("engineio: text message is not valid UTF-8")
 	// ErrPollOverlap reports a second GET or POST while one was in flight.
 	ErrPollOverlap = errors.New("engineio: overlapping polling request")
 	// ErrPollAborted reports a pending GET closed by the client.

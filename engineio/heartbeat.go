@@ -12,8 +12,10 @@ func (c *Conn) startHeartbeat() {
 	c.mu.Unlock()
 }
 
-// onTimer alternates between sending a ping and checking for the pong, with
-// one timer per connection rather than a goroutine.
+// onTimer alternates between sending a ping and closing the session when
+// no pong came back within PingTimeout, with one timer per connection
+// rather than a goroutine. Only a pong stops the second step: a client that
+// sends but never answers pings is timed out, as the spec says.
 func (c *Conn) onTimer() {
 	c.mu.Lock()
 	if c.closed {
@@ -31,11 +33,6 @@ func (c *Conn) onTimer() {
 		}
 		c.queue = append(c.queue, Packet{Type: PacketPing})
 		c.kickLocked(false)
-		c.mu.Unlock()
-		return
-	}
-	if since := time.Duration(time.Now().UnixNano() - c.lastRecv.Load()); since < timeout {
-		c.timer.Reset(timeout - since)
 		c.mu.Unlock()
 		return
 	}

@@ -10,7 +10,9 @@ type Hooks struct {
 	// Open is called when a session opens on transport ("polling" or
 	// "websocket").
 	Open func(transport string)
-	// Upgrade is called when a session moves from polling to WebSocket.
+	// Upgrade is called when a session moves from polling to WebSocket;
+	// not for one closed during the upgrade (it ends on the WebSocket,
+	// but Close was already reported, with transport "polling").
 	Upgrade func()
 	// Close is called once when a session closes, with its transport at
 	// that moment and the reason (ReasonTransportClose, ...).
@@ -18,11 +20,28 @@ type Hooks struct {
 	// QueueFull is called when a session is closed because its bounded
 	// send queue overflowed: a slow consumer dropped.
 	QueueFull func()
+	// SessionOpen and SessionClose are called once each per session, with
+	// the session (its Request tells where it comes from); for accounting
+	// per client address.
+	SessionOpen  func(c *Conn)
+	SessionClose func(c *Conn)
 }
 
 func (h *Hooks) open(transport string) {
 	if h != nil && h.Open != nil {
 		h.Open(transport)
+	}
+}
+
+func (h *Hooks) sessionOpen(c *Conn) {
+	if h != nil && h.SessionOpen != nil {
+		h.SessionOpen(c)
+	}
+}
+
+func (h *Hooks) sessionClose(c *Conn) {
+	if h != nil && h.SessionClose != nil {
+		h.SessionClose(c)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // upgradeGrace is how long a GET arriving during an upgrade probe waits for
@@ -28,7 +29,7 @@ func (s *Server) handshakePolling(w http.ResponseWriter, r *http.Request) {
 		s.opts.OnConnection(c)
 	}
 	c.mu.Lock()
-	q := c.takeQueueLocked()
+	q := c.takePollQueueLocked()
 	done := c.closed && len(c.queue) == 0
 	c.mu.Unlock()
 	writePayload(w, q, false)
@@ -57,7 +58,7 @@ func (c *Conn) servePoll(w http.ResponseWriter, r *http.Request) {
 		c.srv.refuse(w, r, CodeBadRequest)
 		return
 	}
-	if c.closed && len(c.queue) == 0 && !c.noopPending {
+	if c.closed && len(c.queue) == 0 && !c.noopPending && !c.probed {
 		c.mu.Unlock()
 		c.srv.refuse(w, r, CodeUnknownSID)
 		return
@@ -109,10 +110,10 @@ func (c *Conn) servePoll(w http.ResponseWriter, r *http.Request) {
 		// noop and leave the queue to the WebSocket.
 		c.noopPending = false
 	} else {
-		q = c.takeQueueLocked()
+		q = c.takePollQueueLocked()
 	}
 	c.pollActive = false
-	done := c.closed && len(c.queue) == 0 && c.transport == TransportPolling
+	done := c.closed && len(c.queue) == 0 && c.transport == TransportPolling && c.probe == nil
 	c.mu.Unlock()
 
 	writePayload(w, q, noop)
@@ -122,6 +123,19 @@ func (c *Conn) servePoll(w http.ResponseWriter, r *http.Request) {
 	if done {
 		c.finish()
 	}
+}
+
+// takePollQueueLocked takes the queue for a polling response. The close
+// packet of a graceful close is left for the next response, as the
+// reference sends it: the official client handles a close packet before
+// the messages decoded with it, and would drop them.
+func (c *Conn) takePollQueueLocked() []Packet {
+	q := c.takeQueueLocked()
+	if c.closeQueued {
+		c.closeQueued = false
+		c.queue = append(c.queue, Packet{Type: PacketClose})
+	}
+	return q
 }
 
 var noopPayload = []Packet{{Type: PacketNoop}}
@@ -181,7 +195,9 @@ func (c *Conn) serveData(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, c.srv.opts.MaxPayload)
 	if err != nil {
 		if errors.Is(err, ErrPayloadTooLarge) {
-			c.close(ReasonTransportError, err, false)
+			// As the reference: 413, nothing of the body delivered, and
+			// the session goes on. The rest of the body is not read.
+			c.srv.log.Debug("engineio: payload too large", "sid", LogID(c.id), "limit", c.srv.opts.MaxPayload)
 			w.Header().Set("Connection", "close")
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
 			return
@@ -190,14 +206,18 @@ func (c *Conn) serveData(w http.ResponseWriter, r *http.Request) {
 		c.srv.refuse(w, r, CodeBadRequest)
 		return
 	}
-	err = DecodePayload(body, func(p Packet) error {
+	// A malformed payload closes the session with "parse error" after the
+	// packets before the bad one, and is answered "200 ok" like any other,
+	// as the reference answers it. A body that is not UTF-8 is malformed
+	// too, and refused whole: none of its packets may be relayed to
+	// other clients as text.
+	if !utf8.Valid(body) {
+		c.close(ReasonParseError, ErrInvalidUTF8, false)
+	} else if err := DecodePayload(body, func(p Packet) error {
 		c.onPacket(p)
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		c.close(ReasonParseError, err, false)
-		c.srv.refuse(w, r, CodeBadRequest)
-		return
 	}
 	h := w.Header()
 	// text/html, as the reference: some user agents offer text/plain

@@ -2,7 +2,9 @@ package engineio
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -98,22 +100,24 @@ func TestPollingClosesSession(t *testing.T) {
 		wantErr    error
 		wantNoop   bool // the next GET ends with noop
 	}{
-		{"invalid packet", "abc", nil, 400, ReasonParseError, ErrInvalidPacket, false},
-		{"empty payload", "", nil, 400, ReasonParseError, ErrInvalidPacket, false},
-		{"invalid base64", "b!!!", nil, 400, ReasonParseError, ErrInvalidPacket, false},
+		// A malformed payload is answered "200 ok", as the reference
+		// does, and closes the session.
+		{"invalid packet", "abc", nil, 200, ReasonParseError, ErrInvalidPacket, false},
+		{"empty payload", "", nil, 200, ReasonParseError, ErrInvalidPacket, false},
+		{"invalid base64", "b!!!", nil, 200, ReasonParseError, ErrInvalidPacket, false},
+		{"valid packets then an invalid one", "4a\x1ex", nil, 200, ReasonParseError, ErrInvalidPacket, false},
 		{"binary body", "4x", http.Header{"Content-Type": {"application/octet-stream"}}, 400, ReasonTransportError, ErrInvalidPacket, false},
 		{"ping from client", "2", nil, 200, ReasonTransportError, ErrHeartbeat, false},
 		{"close packet", "1", nil, 200, ReasonTransportClose, nil, true},
-		{"over maxPayload", "4" + strings.Repeat("x", 100), nil, 413, ReasonTransportError, ErrPayloadTooLarge, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, Options{MaxPayload: 100})
 			sid, _ := h.openPolling()
-			status, _, _ := h.do("POST", h.pollURL(sid), tt.body, tt.header)
-			if status != tt.wantStatus {
-				t.Errorf("POST status = %d, want %d", status, tt.wantStatus)
+			status, body, _ := h.do("POST", h.pollURL(sid), tt.body, tt.header)
+			if status != tt.wantStatus || status == 200 && body != "ok" {
+				t.Errorf("POST = %d %q, want %d", status, body, tt.wantStatus)
 			}
 			ev := h.nextClose()
 			if ev.reason != tt.wantReason || !errors.Is(ev.err, tt.wantErr) {
@@ -134,22 +138,45 @@ func TestPollingClosesSession(t *testing.T) {
 	}
 }
 
-func TestPollingOverMaxPayloadChunked(t *testing.T) {
+// TestPollingOverMaxPayload: a body over MaxPayload is answered 413 and
+// none of it is delivered, but the session goes on, as in the reference
+// (which only stops reading the request).
+func TestPollingOverMaxPayload(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, Options{MaxPayload: 100})
-	sid, _ := h.openPolling()
-	// No Content-Length: the limit applies while reading.
-	req, _ := http.NewRequest("POST", h.pollURL(sid), io.MultiReader(strings.NewReader("4"), strings.NewReader(strings.Repeat("x", 200))))
-	req.ContentLength = -1
-	res, err := http.DefaultClient.Do(req)
-	if err == nil {
-		res.Body.Close()
-		if res.StatusCode != 413 {
-			t.Errorf("status = %d, want 413", res.StatusCode)
-		}
-	}
-	if ev := h.nextClose(); !errors.Is(ev.err, ErrPayloadTooLarge) {
-		t.Errorf("OnClose err = %v, want ErrPayloadTooLarge", ev.err)
+	for _, chunked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, Options{MaxPayload: 100})
+			sid, _ := h.openPolling()
+			body := io.Reader(strings.NewReader("4" + strings.Repeat("x", 200)))
+			if chunked {
+				// No Content-Length: the limit applies while reading.
+				body = io.MultiReader(strings.NewReader("4"), strings.NewReader(strings.Repeat("x", 200)))
+			}
+			req, _ := http.NewRequest("POST", h.pollURL(sid), body)
+			if chunked {
+				req.ContentLength = -1
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 413 {
+				t.Errorf("status = %d, want 413", res.StatusCode)
+			}
+			if status, body := h.post(sid, "4after"); status != 200 || body != "ok" {
+				t.Fatalf("POST after the 413 = %d %q, want 200 ok", status, body)
+			}
+			if status, body := h.get(sid); status != 200 || body != "4after" {
+				t.Errorf("GET after the 413 = %d %q, want the echo of the later POST only", status, body)
+			}
+			select {
+			case ev := <-h.closes:
+				t.Errorf("session closed (%q, %v) after a 413", ev.reason, ev.err)
+			default:
+			}
+		})
 	}
 }
 
@@ -267,6 +294,10 @@ func TestPollingClientCloseBeforeGET(t *testing.T) {
 	}
 }
 
+// TestPollingForcedClose: a graceful close (Close, Server.Close) sends
+// what was queued first and the close packet in a response of its own, as
+// the reference does: the official client handles a close packet before
+// the messages of the same payload and would drop them.
 func TestPollingForcedClose(t *testing.T) {
 	t.Parallel()
 	t.Run("pending GET", func(t *testing.T) {
@@ -281,18 +312,35 @@ func TestPollingForcedClose(t *testing.T) {
 		waitParked(t, c)
 		_ = c.SendBatch([]Message{{Data: []byte("bye")}})
 		c.Close()
-		body := <-pending
-		// The GET may be woken by the Send before Close queues "1".
-		if body != "4bye\x1e1" && body != "4bye" {
-			t.Errorf("GET = %q, want 4bye then 1", body)
+		if body := <-pending; body != "4bye" {
+			t.Errorf("GET = %q, want 4bye alone", body)
 		}
-		if body == "4bye" {
-			if _, b := h.get(sid); b != "1" {
-				t.Errorf("next GET = %q, want 1", b)
-			}
+		if _, b := h.get(sid); b != "1" {
+			t.Errorf("next GET = %q, want 1", b)
+		}
+		if status, _ := h.get(sid); status != 400 {
+			t.Errorf("GET after the close packet = %d, want 400", status)
 		}
 		if ev := h.nextClose(); ev.reason != ReasonForcedClose {
 			t.Errorf("reason = %q, want forced close", ev.reason)
+		}
+	})
+	t.Run("pending GET, nothing queued", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{})
+		sid, c := h.openPolling()
+		pending := make(chan string)
+		go func() {
+			_, body := h.get(sid)
+			pending <- body
+		}()
+		waitParked(t, c)
+		c.Close()
+		if body := <-pending; body != "1" {
+			t.Errorf("GET = %q, want 1", body)
+		}
+		if status, _ := h.get(sid); status != 400 {
+			t.Errorf("GET after the close packet = %d, want 400", status)
 		}
 	})
 	t.Run("no pending GET", func(t *testing.T) {
@@ -300,6 +348,7 @@ func TestPollingForcedClose(t *testing.T) {
 		h := newHarness(t, Options{})
 		sid, c := h.openPolling()
 		_ = c.Send([]byte("bye"), false)
+		_ = c.SendBulk([]byte("bulk"), false)
 		c.Close()
 		if err := c.Send([]byte("x"), false); !errors.Is(err, ErrClosed) {
 			t.Errorf("Send after Close = %v, want ErrClosed", err)
@@ -308,11 +357,60 @@ func TestPollingForcedClose(t *testing.T) {
 			t.Errorf("Count() = %d, want 0", h.srv.Count())
 		}
 		// The session lingers until its last GET collects the close packet.
-		if status, body := h.get(sid); status != 200 || body != "4bye\x1e1" {
-			t.Errorf("GET = %d %q, want 200 4bye then 1", status, body)
+		if status, body := h.get(sid); status != 200 || body != "4bye\x1e4bulk" {
+			t.Errorf("GET = %d %q, want 200 4bye, 4bulk", status, body)
+		}
+		if status, body := h.get(sid); status != 200 || body != "1" {
+			t.Errorf("second GET = %d %q, want 200 1", status, body)
 		}
 		if status, _ := h.get(sid); status != 400 {
 			t.Errorf("GET after the close packet = %d, want 400", status)
+		}
+	})
+	t.Run("closed by OnConnection", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{OnConnection: func(c *Conn) {
+			_ = c.Send([]byte("go away"), false)
+			c.Close()
+		}})
+		status, body := h.get("")
+		if status != 200 || !strings.HasPrefix(body, "0{") || !strings.HasSuffix(body, "\x1e4go away") {
+			t.Fatalf("handshake = %d %q, want the open packet and the message", status, body)
+		}
+		var hs handshake
+		_ = json.Unmarshal([]byte(body[1:strings.IndexByte(body, 0x1e)]), &hs)
+		if status, body := h.get(hs.SID); status != 200 || body != "1" {
+			t.Errorf("GET = %d %q, want 200 1", status, body)
+		}
+	})
+	t.Run("server shutdown with a pending GET", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, Options{})
+		sid, c := h.openPolling()
+		pending := make(chan string)
+		go func() {
+			_, body := h.get(sid)
+			pending <- body
+		}()
+		waitParked(t, c)
+		_ = c.SendBulk([]byte("bye"), false)
+		closed := make(chan error)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			closed <- h.srv.Close(ctx)
+		}()
+		if body := <-pending; body != "4bye" {
+			t.Errorf("GET = %q, want 4bye alone", body)
+		}
+		// The close packet, unless the GET had already answered when
+		// Server.Close ran: then, with no GET in flight, the session is
+		// discarded, as by the reference.
+		if status, b := h.get(sid); b != "1" && status != 400 {
+			t.Errorf("next GET = %d %q, want 1 (or 400)", status, b)
+		}
+		if err := <-closed; err != nil {
+			t.Errorf("Server.Close = %v", err)
 		}
 	})
 }

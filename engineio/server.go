@@ -227,7 +227,7 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request, sid string
 }
 
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, code ErrorCode) {
-	s.log.Debug("engineio: request refused", "code", int(code), "method", r.Method, "url", r.URL.String(), "remote", r.RemoteAddr)
+	s.log.Debug("engineio: request refused", "code", int(code), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 	writeError(w, statusFor(code), code)
 }
 
@@ -264,7 +264,8 @@ func (s *Server) newConn(r *http.Request, transport string) (*Conn, bool) {
 	s.mu.Unlock()
 	s.count.Add(1)
 	s.opts.Hooks.open(transport)
-	s.log.Debug("engineio: session opened", "sid", c.id, "transport", transport, "remote", r.RemoteAddr)
+	s.opts.Hooks.sessionOpen(c)
+	s.log.Debug("engineio: session opened", "sid", LogID(c.id), "transport", transport, "remote", r.RemoteAddr)
 	return c, true
 }
 

@@ -96,9 +96,11 @@ func (c *Conn) wsReadEnd(err error) {
 		c.close(reason, cause, false)
 	}
 	c.mu.Lock()
-	wc := c.ws
+	wc, owed := c.ws, c.owedClose != 0
 	c.mu.Unlock()
-	if wc != nil {
+	// Unless a pool writer still has to send the close frame (then it, or
+	// the kill timer, destroys the socket).
+	if wc != nil && !owed {
 		wc.destroy()
 	}
 }
@@ -154,11 +156,20 @@ func (u *upgradeProbe) wsFrame(op ws.OpCode, payload []byte) error {
 	}
 	switch {
 	case err == nil && op == ws.OpText && p.Type == PacketPing && string(p.Data) == "probe":
+		// probed is set before the answer is written: a close from now on
+		// must let the client complete the upgrade, since it may already
+		// be pausing polling for it.
+		c.mu.Lock()
+		if c.closed || c.probe != wc {
+			c.mu.Unlock()
+			return errStopReading // wsReadEnd drops the probe
+		}
+		c.probed = true
+		c.mu.Unlock()
 		if _, err := wc.conn.Write(appendPackets(nil, []Packet{{Type: PacketPong, Data: []byte("probe")}})); err != nil {
 			return err
 		}
 		c.mu.Lock()
-		c.probed = true
 		// End the pending GET so that the client's paused polling
 		// transport drains.
 		if c.pollWaiting {
@@ -169,7 +180,7 @@ func (u *upgradeProbe) wsFrame(op ws.OpCode, payload []byte) error {
 		return nil
 	case err == nil && op == ws.OpText && p.Type == PacketUpgrade:
 		c.mu.Lock()
-		if c.closed || c.probe != wc || !c.probed {
+		if c.probe != wc || !c.probed {
 			c.mu.Unlock()
 			return errStopReading // wsReadEnd drops the probe
 		}
@@ -177,13 +188,25 @@ func (u *upgradeProbe) wsFrame(op ws.OpCode, payload []byte) error {
 		c.probe = nil
 		c.probed = false
 		c.transport = TransportWebSocket
-		c.srv.opts.Hooks.upgrade()
 		c.ws, wc.owner = wc, c
 		// A pending GET sees the new transport and ends with noop.
 		c.kickWaitingPollLocked()
-		c.kickLocked(true)
+		drain := c.closed
+		if drain {
+			// Closed while the client moved here: what was queued goes
+			// out on the WebSocket, then the close frame, as after a
+			// graceful close (the queue of any other close is empty).
+			c.closeGraceful, c.flushing = true, true
+		} else {
+			c.srv.opts.Hooks.upgrade()
+			c.kickLocked(true)
+		}
 		c.mu.Unlock()
-		c.srv.log.Debug("engineio: session upgraded", "sid", c.id)
+		if drain {
+			time.AfterFunc(c.srv.opts.PingTimeout, c.kill)
+			go c.writeLoop()
+		}
+		c.srv.log.Debug("engineio: session upgraded", "sid", LogID(c.id))
 		// What follows in this read, and every later read, is the
 		// session's.
 		wc.h = c
@@ -198,10 +221,16 @@ func (u *upgradeProbe) wsAfterRead() {}
 
 // wsReadEnd drops the probe: reading ended before the upgrade completed
 // (once it has, the session reads).
-func (u *upgradeProbe) wsReadEnd(error) {
+func (u *upgradeProbe) wsReadEnd(err error) {
 	u.timer.Stop()
 	u.c.forgetProbe(u.wc)
-	u.wc.abort(ws.StatusPolicyViolation, true)
+	// The frame's fault when it has a code of its own (1007 for invalid
+	// UTF-8, 1009, 1002), else a probe that broke the upgrade's rules.
+	code := ws.StatusPolicyViolation
+	if _, c, _ := readCloseReason(err); c != ws.StatusNormalClosure && c != ws.StatusPolicyViolation {
+		code = c
+	}
+	u.wc.abort(code, true)
 }
 
 // abortUpgrade drops a WebSocket that did not complete the upgrade in
@@ -213,7 +242,9 @@ func (c *Conn) abortUpgrade(wc *wsConn) {
 }
 
 // forgetProbe reports whether wc was the session's upgrade probe, which it
-// no longer is.
+// no longer is. A session closed while the client was moving to the probe
+// then ends on polling after all: the close packet for its next GET, after
+// what is queued.
 func (c *Conn) forgetProbe(wc *wsConn) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -222,5 +253,13 @@ func (c *Conn) forgetProbe(wc *wsConn) bool {
 	}
 	c.probe = nil
 	c.probed = false
+	if c.closed && c.transport == TransportPolling {
+		if len(c.queue) > 0 {
+			c.closeQueued = true
+		} else {
+			c.queue = append(c.queue, Packet{Type: PacketClose})
+		}
+		c.kickWaitingPollLocked()
+	}
 	return true
 }

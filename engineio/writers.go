@@ -219,6 +219,7 @@ func (c *Conn) flushTry(wc *wsConn, q []Packet, bp *[]byte) *[]byte {
 func (c *Conn) writeLoop() {
 	c.mu.Lock()
 	wc := c.ws
+	c.blockingFlush = true
 	c.mu.Unlock()
 	var err error
 	if len(wc.pending) > 0 {
@@ -229,13 +230,16 @@ func (c *Conn) writeLoop() {
 	for err == nil {
 		c.mu.Lock()
 		if len(c.queue) == 0 {
-			closed, graceful := c.closed, c.closeGraceful
+			closed, graceful, owed := c.closed, c.closeGraceful, c.owedClose
 			if !closed {
-				c.flushing, c.wantUrgent = false, false
+				c.flushing, c.wantUrgent, c.blockingFlush = false, false, false
 			}
 			c.mu.Unlock()
-			if closed && graceful {
+			switch {
+			case closed && graceful:
 				wc.closeGracefully()
+			case closed && owed != 0:
+				wc.abort(owed, true)
 			}
 			return
 		}
@@ -260,7 +264,9 @@ func (c *Conn) writeLoop() {
 // writeChunk is about how much writeLoop frames for one blocking write.
 const writeChunk = 64 << 10
 
-// writeFailed closes c after a write error.
+// writeFailed closes c after a write error, and its socket: the caller
+// was the one writing, so nobody else will.
 func (c *Conn) writeFailed(err error) {
 	c.close(ReasonTransportError, err, false)
+	c.kill()
 }

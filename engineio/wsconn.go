@@ -230,6 +230,8 @@ func readCloseReason(err error) (reason string, code ws.StatusCode, cause error)
 		return ReasonTransportClose, ws.StatusNormalClosure, nil
 	case err == ErrPayloadTooLarge:
 		return ReasonTransportError, ws.StatusMessageTooBig, ErrPayloadTooLarge
+	case err == ErrInvalidUTF8:
+		return ReasonTransportError, ws.StatusInvalidFramePayloadData, ErrInvalidUTF8
 	}
 	if _, ok := err.(ws.ProtocolError); ok {
 		return ReasonTransportError, ws.StatusProtocolError, err

@@ -3,6 +3,7 @@ package engineio
 import (
 	"encoding/binary"
 	"errors"
+	"unicode/utf8"
 
 	"github.com/gobwas/ws"
 )
@@ -116,13 +117,24 @@ func (p *wsParser) frame(hdr ws.Header, payload []byte, h wsFrameHandler) error 
 		}
 		op, data := p.fragOp, p.frag
 		p.frag, p.fragmented = nil, false
-		return h.wsFrame(op, data)
+		return message(op, data, h)
 	case !hdr.Fin:
 		p.frag = append(p.frag[:0], payload...)
 		p.fragOp, p.fragmented = hdr.OpCode, true
 		return nil
 	}
-	return h.wsFrame(hdr.OpCode, payload)
+	return message(hdr.OpCode, payload, h)
+}
+
+// message hands over a whole data message. A text message must be UTF-8
+// (RFC 6455 §8.1): one that is not fails the connection, with 1007, before
+// anything of it reaches the session, so that no client is ever relayed
+// invalid text (which fails its own connection).
+func message(op ws.OpCode, data []byte, h wsFrameHandler) error {
+	if op == ws.OpText && !utf8.Valid(data) {
+		return ErrInvalidUTF8
+	}
+	return h.wsFrame(op, data)
 }
 
 // parseFrameHeader parses the header at the start of b; n is 0 when b does

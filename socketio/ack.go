@@ -38,14 +38,19 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Ar
 		return Args{}, err
 	}
 	ch := make(chan Args, 1)
+	id := s.ns.nextAckID()
 	s.mu.Lock()
 	if s.state != stateConnected {
 		s.mu.Unlock()
 		return Args{}, ErrDisconnected
 	}
-	id := s.nextAck
-	s.nextAck++
-	s.acks[id] = ch
+	s.acks[id] = func(a Args, ok bool) {
+		if ok {
+			ch <- a
+		} else {
+			close(ch)
+		}
+	}
 	s.mu.Unlock()
 	p.ID, p.HasID = id, true
 	s.send(p.Encode())
@@ -69,19 +74,10 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Ar
 func (s *Socket) onPacket(p *Packet) {
 	switch p.Type {
 	case PacketEvent, PacketBinaryEvent:
-		s.qmu.Lock()
-		s.pending++
-		start := !s.running
-		s.running = true
-		s.qmu.Unlock()
-		if start {
-			go s.work()
-		}
-		// A full inbox blocks this connection's reads: backpressure on a
-		// client that sends faster than its handlers run.
-		select {
-		case s.inbox <- p:
-		case <-s.ctx.Done():
+		// Queued, never waited for: the reader must go on reading the
+		// acknowledgements and pongs a handler may be waiting for.
+		if !s.enqueue(p) {
+			s.overflow()
 		}
 	case PacketAck, PacketBinaryAck:
 		// Answered here rather than on the handler goroutine, so that a
@@ -92,11 +88,11 @@ func (s *Socket) onPacket(p *Packet) {
 			return
 		}
 		s.mu.Lock()
-		ch := s.acks[p.ID]
+		fn := s.acks[p.ID]
 		delete(s.acks, p.ID)
 		s.mu.Unlock()
-		if ch != nil {
-			ch <- args
+		if fn != nil {
+			fn(args, true)
 		}
 	case PacketDisconnect:
 		s.onClose(ReasonClientNamespaceDisconnect)

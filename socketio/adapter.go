@@ -23,6 +23,11 @@ type Adapter interface {
 	// Broadcast delivers p to the sockets selected by opts. It must not
 	// block on slow clients.
 	Broadcast(ctx context.Context, p *Packet, opts BroadcastOptions) error
+	// BroadcastWithAck delivers p, an event asking for acknowledgements,
+	// to the sockets selected by opts on every node, and reports to acks
+	// the number of nodes, each node's count of sockets reached, and every
+	// answer (see BroadcastAcks). It must not block on slow clients.
+	BroadcastWithAck(ctx context.Context, p *Packet, opts BroadcastOptions, acks BroadcastAcks) error
 	// AddSockets makes the selected sockets join rooms; DelSockets makes
 	// them leave.
 	AddSockets(ctx context.Context, opts BroadcastOptions, rooms []string) error
@@ -56,8 +61,10 @@ type BroadcastOptions struct {
 
 // BroadcastFlags modify how a broadcast is delivered.
 type BroadcastFlags struct {
-	// Volatile packets may be lost: they skip sockets that are replaying
-	// missed events and never carry a recovery offset.
+	// Volatile packets may be lost: each socket's connection drops them
+	// unless its transport is writable when their turn comes; they skip
+	// sockets that are replaying missed events and never carry a recovery
+	// offset.
 	Volatile bool `json:"volatile,omitempty"`
 	// Compress asks for compression where the transport supports it; it is
 	// forwarded to other nodes as is.
@@ -66,6 +73,10 @@ type BroadcastFlags struct {
 	Local bool `json:"local,omitempty"`
 	// Offset is the recovery offset of the event (see WithOffset).
 	Offset string `json:"offset,omitempty"`
+	// Timeout is how long, in milliseconds, a broadcast with
+	// acknowledgements waits for the answers (as Node's flags.timeout);
+	// the nodes forget its acknowledgement ids after it.
+	Timeout int64 `json:"timeout,omitempty"`
 }
 
 // SocketInfo describes a socket that may live on another node.

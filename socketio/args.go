@@ -263,6 +263,24 @@ func newEventPacket(nsp, event string, args []any, offset string) (*Packet, erro
 	return &Packet{Type: t, Namespace: nsp, Data: buf, Attachments: atts}, nil
 }
 
+// newClientEventPacket builds an event for clients. Under connection state
+// recovery (recovery true), an event without an offset whose last element
+// is a string (the event name, when it has no arguments) gets a trailing
+// null: the official client takes the last string argument of every event
+// as its recovery offset, and a foreign one would then be sent back as the
+// offset to replay from. With the null it keeps the last real offset it
+// received, so the replay neither drops nor repeats events.
+func newClientEventPacket(nsp, event string, args []any, offset string, recovery bool) (*Packet, error) {
+	p, err := newEventPacket(nsp, event, args, offset)
+	if err != nil || !recovery || offset != "" {
+		return p, err
+	}
+	if d := p.Data; len(d) >= 2 && d[len(d)-2] == '"' {
+		p.Data = append(d[:len(d)-1], ",null]"...)
+	}
+	return p, nil
+}
+
 // newAckPacket builds an ACK (or BINARY_ACK) packet answering id.
 func newAckPacket(nsp string, id uint64, args []any) (*Packet, error) {
 	buf := make([]byte, 0, 32)

@@ -39,8 +39,11 @@ func (b *BroadcastOperator) Except(rooms ...string) *BroadcastOperator {
 	return c
 }
 
-// Volatile marks the event as losable: it is not buffered for sockets that
-// are replaying missed events and carries no recovery offset.
+// Volatile marks the event as losable, as Node's volatile flag: it is
+// dropped for a socket whose transport is not writable when its turn comes
+// (over polling, no GET waiting; over WebSocket, something still queued or
+// being written; during an upgrade), is not buffered for sockets that are
+// replaying missed events and carries no recovery offset.
 func (b *BroadcastOperator) Volatile() *BroadcastOperator {
 	c := b.clone()
 	c.opts.Flags.Volatile = true
@@ -84,7 +87,7 @@ func (b *BroadcastOperator) Emit(ctx context.Context, event string, args ...any)
 		offset = ""
 	}
 	opts.Flags.Offset = offset
-	p, err := newEventPacket(b.ns.name, event, args, offset)
+	p, err := newClientEventPacket(b.ns.name, event, args, offset, b.ns.srv.recoveryEnabled())
 	if err != nil {
 		return err
 	}
@@ -156,6 +159,13 @@ func (ns *Namespace) WithOffset(offset string) *BroadcastOperator {
 // Emit sends an event to every socket of the namespace.
 func (ns *Namespace) Emit(ctx context.Context, event string, args ...any) error {
 	return (&BroadcastOperator{ns: ns}).Emit(ctx, event, args...)
+}
+
+// EmitWithAck sends an event to every socket of the namespace, on every
+// node, and collects their acknowledgements (see
+// BroadcastOperator.EmitWithAck).
+func (ns *Namespace) EmitWithAck(ctx context.Context, event string, args ...any) ([]Args, error) {
+	return (&BroadcastOperator{ns: ns}).EmitWithAck(ctx, event, args...)
 }
 
 // FetchSockets describes every socket of the namespace on every node.

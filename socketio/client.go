@@ -20,6 +20,8 @@ type conn interface {
 	Send(data []byte, binary bool) error
 	SendBulk(data []byte, binary bool) error
 	SendBatch(msgs []engineio.Message) error
+	SendVolatile(msgs ...engineio.Message) bool
+	SendBulkVolatile(data []byte, binary bool)
 	Close()
 }
 
@@ -94,22 +96,29 @@ func (cl *client) sendPacket(p *Packet) { cl.send(p.Encode(), false) }
 func (cl *client) onMessage(data []byte, binary bool) {
 	p, err := cl.dec.Add(data, binary)
 	if err != nil {
-		cl.srv.logger.Debug("socketio: closing connection on a malformed packet", "conn", cl.conn.ID(), "err", err)
+		cl.srv.logger.Debug("socketio: closing connection on a malformed packet", "conn", engineio.LogID(cl.conn.ID()), "err", err)
 		cl.fail(ReasonParseError)
 		return
 	}
 	if p == nil {
 		return
 	}
-	if p.Type == PacketConnect {
-		cl.connect(p)
-		return
-	}
 	cl.mu.Lock()
 	s := cl.sockets[p.Namespace]
 	cl.mu.Unlock()
-	if s != nil {
+	switch {
+	case p.Type == PacketConnect && s == nil:
+		cl.connect(p)
+	case s != nil && p.Type != PacketConnect && p.Type != PacketConnectError:
 		s.onPacket(p)
+	default:
+		// As the specification says and the reference server does: a
+		// packet for a namespace not joined (nor being joined), a
+		// CONNECT_ERROR from the client or a second CONNECT closes the
+		// connection.
+		cl.srv.logger.Debug("socketio: closing connection on a packet in an invalid state",
+			"conn", cl.conn.ID(), "type", p.Type, "namespace", p.Namespace)
+		cl.fail(ReasonForcedServerClose)
 	}
 }
 

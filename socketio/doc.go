@@ -22,6 +22,11 @@
 // The handlers of one socket run one at a time, in arrival order, on the
 // socket's own goroutine, so they may block (on EmitWithAck, a database…)
 // without stalling other sockets or the connection's acknowledgements.
+// The connection's reader never waits for a handler: acknowledgements are
+// answered at once, and a socket's events wait in its inbox, bounded by
+// Options.MaxPendingEvents and MaxPendingBytes. A client that sends beyond
+// the bound while its handlers are busy is disconnected from the namespace
+// with ReasonInboxOverflow (it sees "io server disconnect").
 //
 // # Rooms and broadcasts
 //
@@ -34,6 +39,21 @@
 // fetches, disconnections, server-side emits) to the sockets; the
 // MemoryAdapter serves one node, and cluster adapters embed it.
 //
+// A broadcast can ask every socket for an acknowledgement, as Node's
+// io.timeout(ms).emit(ev, …, (err, responses) => …):
+//
+//	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+//	defer cancel()
+//	answers, err := ns.To("drivers").EmitWithAck(ctx, "route:confirm", route)
+//
+// It returns once every selected socket, on every node, answered, or with
+// the answers received so far and an error when ctx ends. Volatile events
+// (BroadcastOperator.Volatile, Socket.EmitVolatile) may be lost, as Node's:
+// one is dropped for a client whose transport is not writable at once (a
+// polling client with no request waiting, a WebSocket with messages still
+// queued, a connection in the middle of its upgrade), for positions or
+// typing indicators that are stale a moment later.
+//
 // # Connection state recovery
 //
 // With Options.Recovery set, every socket gets a private session id (pid)
@@ -44,12 +64,16 @@
 //	ns.To("admins").WithOffset(strconv.FormatInt(seq, 10)).Emit(ctx, "payment:added", payload)
 //
 // The offset travels as the event's last argument; the client remembers the
-// last one. When a socket loses its connection (not when it disconnects on
+// last one. The official client takes the last string argument of any event
+// for an offset, so under recovery an event sent without one that would end
+// with a string (or has no arguments) gets a trailing null: the offset the
+// client sends back is always the last real one it received. When a socket loses its connection (not when it disconnects on
 // purpose), its session (id, rooms, data, last offset) goes to the
 // SessionStore. When the client comes back with its pid and offset within
 // RecoveryOptions.MaxDisconnectionDuration, the socket resumes with the same
 // id, rooms and data, and the namespace's OnRecover hook emits the missed
-// events with Socket.EmitWithOffset. Live broadcasts that arrive during the
+// events with Socket.EmitWithOffset, before the CONNECT answer (the client
+// emits them before "connect", as with the reference server). Live broadcasts that arrive during the
 // replay are held back and then delivered, minus those at or before the
 // last replayed offset. A SessionStore backed by a database lets clients
 // resume across a server restart.

@@ -130,3 +130,28 @@ func ExampleSocket_EmitWithAck() {
 	fmt.Println("ready")
 	// Output: ready
 }
+
+// A broadcast that asks every driver to confirm a route, as Node's
+// io.to("drivers").timeout(5000).emit("route:confirm", route, cb), and a
+// volatile position update that a client behind on its reads skips.
+func ExampleBroadcastOperator_EmitWithAck() {
+	srv := socketio.NewServer(socketio.Options{})
+	ns := srv.Of("/")
+	confirm := func(ctx context.Context, route string) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		answers, err := ns.To("drivers").EmitWithAck(ctx, "route:confirm", route)
+		if err != nil {
+			fmt.Println("not every driver answered:", len(answers), "answers;", err)
+			return
+		}
+		for _, a := range answers {
+			var ok bool
+			_ = a.Decode(0, &ok)
+			fmt.Println("driver confirmed:", ok)
+		}
+	}
+	confirm(context.Background(), "north")
+	_ = ns.To("dispatchers").Volatile().Emit(context.Background(), "van:position", 12.97, 77.59)
+	// Output:
+}

@@ -62,6 +62,13 @@ func (c *fakeConn) SendBatch(msgs []engineio.Message) error {
 	return nil
 }
 
+// SendVolatile finds the fake transport always writable.
+func (c *fakeConn) SendVolatile(msgs ...engineio.Message) bool {
+	return c.SendBatch(msgs) == nil
+}
+
+func (c *fakeConn) SendBulkVolatile(data []byte, binary bool) { _ = c.Send(data, binary) }
+
 func (c *fakeConn) Close() { c.closeWith("forced close") }
 
 func (c *fakeConn) closeWith(reason string) {

@@ -2,6 +2,7 @@ package socketio_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -125,3 +126,5 @@ func conformance(srv *socketio.Server) {
 }
 
 var _ = engineio.TransportPolling
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

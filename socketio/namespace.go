@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
+
+	"github.com/livedesk/livedesk/engineio"
 )
 
 // Namespace is a communication channel multiplexed over the client
@@ -20,7 +23,12 @@ type Namespace struct {
 	onServerEmit []func(ctx context.Context, event string, args Args)
 
 	shards [shardCount]socketShard
+
+	ackIDs atomic.Uint64 // the ids of the acknowledgements asked of clients
 }
+
+// nextAckID returns a fresh acknowledgement id, unique in the namespace.
+func (ns *Namespace) nextAckID() uint64 { return ns.ackIDs.Add(1) - 1 }
 
 type socketShard struct {
 	mu      sync.RWMutex
@@ -194,60 +202,23 @@ func (s *Socket) run() {
 	s.client.connectedOne()
 
 	if recovered && replayer != nil {
+		// The missed events go out before the CONNECT answer, as with the
+		// reference server: the client emits them before "connect", so
+		// that application code sees them first.
 		if err := s.replay(replayer, offset); err != nil {
-			ns.srv.logger.Warn("socketio: replay failed, closing the connection", "sid", s.ID(), "err", err)
+			ns.srv.logger.Warn("socketio: replay failed, closing the connection", "sid", engineio.LogID(s.ID()), "err", err)
 			// A reason that saves no session: the retry starts afresh.
 			s.client.fail(ReasonServerNamespaceDisconnect)
 		}
 	}
-	s.finishRecovery()
+	if recovered {
+		s.finishRecovery() // the CONNECT answer, then the held-back events
+	}
 
 	for _, fn := range onConn {
 		s.safely(func() { fn(s) })
 	}
 	s.work()
-}
-
-// work runs the queued event handlers one at a time and exits when there
-// are none left, or notifies OnDisconnect once the socket has closed.
-func (s *Socket) work() {
-	for {
-		select {
-		case <-s.ctx.Done():
-			s.notifyDisconnect()
-			return
-		case p := <-s.inbox:
-			s.dispatch(p)
-			s.qmu.Lock()
-			s.pending--
-			s.qmu.Unlock()
-			continue
-		default:
-		}
-		s.qmu.Lock()
-		if s.pending == 0 {
-			if s.ctx.Err() != nil {
-				// Closed: running stays true so that onClose does not
-				// notify a second time.
-				s.qmu.Unlock()
-				s.notifyDisconnect()
-				return
-			}
-			s.running = false
-			s.qmu.Unlock()
-			return
-		}
-		s.qmu.Unlock()
-		// A packet is on its way into the inbox.
-		select {
-		case <-s.ctx.Done():
-		case p := <-s.inbox:
-			s.dispatch(p)
-			s.qmu.Lock()
-			s.pending--
-			s.qmu.Unlock()
-		}
-	}
 }
 
 // notifyDisconnect calls the OnDisconnect handlers of a socket that was
@@ -280,7 +251,9 @@ func (s *Socket) safely(fn func()) {
 }
 
 // connect registers the socket in its namespace and answers the CONNECT
-// packet; it reports false when the socket closed meanwhile.
+// packet; it reports false when the socket closed meanwhile. A recovered
+// socket is answered by finishRecovery, after its replay: until then its
+// live events are held back.
 func (s *Socket) connect(recovered bool) bool {
 	ns := s.ns
 	// sendMu is taken before the socket becomes reachable, so that the
@@ -306,12 +279,31 @@ func (s *Socket) connect(recovered bool) bool {
 	sh.sockets[s.id] = s
 	sh.mu.Unlock()
 	ns.adapter.AddAll(s, rooms)
+	s.mu.Unlock()
+	if !recovered {
+		s.answerConnect(false)
+	}
+	return true
+}
+
+// answerConnect sends the CONNECT answer; sendMu must be held.
+func (s *Socket) answerConnect(recovered bool) {
+	s.mu.Lock()
+	p := s.connectAnswerLocked()
+	s.mu.Unlock()
+	s.sendConnectAnswer(p, recovered)
+}
+
+// connectAnswerLocked returns the CONNECT answer; s.mu must be held.
+func (s *Socket) connectAnswerLocked() *Packet {
 	answer, _ := json.Marshal(struct {
 		SID string `json:"sid"`
 		PID string `json:"pid,omitempty"`
 	}{s.id, s.pid})
-	s.mu.Unlock()
-	s.client.sendPacket(&Packet{Type: PacketConnect, Namespace: ns.name, Data: answer})
-	ns.srv.opts.Hooks.connect(ns.name, recovered)
-	return true
+	return &Packet{Type: PacketConnect, Namespace: s.ns.name, Data: answer}
+}
+
+func (s *Socket) sendConnectAnswer(p *Packet, recovered bool) {
+	s.client.sendPacket(p)
+	s.ns.srv.opts.Hooks.connect(s.ns.name, recovered)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/livedesk/livedesk/engineio"
 )
 
 // RecoveryOptions enable connection state recovery: a client whose
@@ -70,7 +72,9 @@ func isDecimal(s string) bool {
 }
 
 // Replayer sends a recovered socket the events that follow offset, in
-// order, with Socket.EmitWithOffset. Live events for the socket wait until
+// order, with Socket.EmitWithOffset. It runs before the socket's CONNECT
+// answer, as the reference server sends missed events: the client emits
+// them before its "connect" event. Live events for the socket wait until
 // it returns; those at or before the last replayed offset are then dropped,
 // so that nothing is lost, duplicated or reordered. An error closes the
 // connection: the client reconnects and, its session being spent, starts
@@ -107,10 +111,11 @@ func (r *recoveryState) buffer(frames [][]byte, offset string) {
 	}
 }
 
-// finishRecovery sends the live events that arrived during the replay and
-// were not replayed, then lets live events through. sendMu is held from
-// before live events are let through until the held-back ones are sent, so
-// that no new live event overtakes them.
+// finishRecovery sends the CONNECT answer of a recovered socket and the
+// live events that arrived during the replay and were not replayed, then
+// lets live events through. sendMu is held from before live events are
+// let through until the held-back ones are sent, so that no new live event
+// overtakes them.
 func (s *Socket) finishRecovery() {
 	cmp := s.ns.srv.compareOffsets
 	s.sendMu.Lock()
@@ -124,10 +129,11 @@ func (s *Socket) finishRecovery() {
 	s.recovery = nil
 	if r.overflow {
 		s.mu.Unlock()
-		s.ns.srv.logger.Warn("socketio: too many live events during the replay, closing the connection", "sid", s.ID())
+		s.ns.srv.logger.Warn("socketio: too many live events during the replay, closing the connection", "sid", engineio.LogID(s.ID()))
 		s.client.fail(ReasonServerNamespaceDisconnect)
 		return
 	}
+	answer := s.connectAnswerLocked()
 	var send [][][]byte
 	for _, q := range r.queued {
 		if q.offset != "" && r.last != "" && cmp(q.offset, r.last) <= 0 {
@@ -139,6 +145,7 @@ func (s *Socket) finishRecovery() {
 		send = append(send, q.frames)
 	}
 	s.mu.Unlock()
+	s.sendConnectAnswer(answer, true)
 	for _, frames := range send {
 		s.client.send(frames, false)
 	}
@@ -168,10 +175,43 @@ func (srv *Server) saveSession(s *Socket) {
 	if sess.PID == "" {
 		return
 	}
+	srv.mu.Lock()
+	if srv.closing != nil { // Close saves it with the others
+		srv.closing = append(srv.closing, sess)
+		srv.mu.Unlock()
+		return
+	}
+	srv.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.opts.Recovery.Store.SaveSession(ctx, sess); err != nil {
-		srv.logger.Warn("socketio: failed to save session", "sid", sess.SID, "err", err)
+		srv.logger.Warn("socketio: failed to save session", "sid", engineio.LogID(sess.SID), "err", err)
+	}
+}
+
+// sessionStore is the recovery's session store (nil without recovery).
+func (srv *Server) sessionStore() SessionStore {
+	if !srv.recoveryEnabled() {
+		return nil
+	}
+	return srv.opts.Recovery.Store
+}
+
+// saveSessions saves the sessions collected by Close, SessionBatchSize at
+// a time, until ctx ends.
+func (srv *Server) saveSessions(ctx context.Context, store SessionBatchStore, sessions []Session) {
+	saved := 0
+	for len(sessions) > 0 && ctx.Err() == nil {
+		n := min(len(sessions), SessionBatchSize)
+		if err := store.SaveSessions(ctx, sessions[:n]); err != nil {
+			srv.logger.Warn("socketio: failed to save sessions", "sessions", n, "err", err)
+		} else {
+			saved += n
+		}
+		sessions = sessions[n:]
+	}
+	if len(sessions) > 0 {
+		srv.logger.Warn("socketio: shutdown ended before every session was saved", "saved", saved, "unsaved", len(sessions))
 	}
 }
 
@@ -185,7 +225,7 @@ func (srv *Server) restoreSession(ctx context.Context, s *Socket) (sess Session,
 	}
 	sess, found, err := srv.opts.Recovery.Store.TakeSession(ctx, pid)
 	if err != nil {
-		srv.logger.Warn("socketio: failed to take session", "pid", pid, "err", err)
+		srv.logger.Warn("socketio: failed to take session", "pid", engineio.LogID(pid), "err", err)
 		return Session{}, "", false
 	}
 	if !found || sess.Namespace != s.ns.name ||
@@ -216,6 +256,6 @@ func (srv *Server) putBackSession(sess Session) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.opts.Recovery.Store.SaveSession(ctx, sess); err != nil {
-		srv.logger.Warn("socketio: failed to save session", "sid", sess.SID, "err", err)
+		srv.logger.Warn("socketio: failed to save session", "sid", engineio.LogID(sess.SID), "err", err)
 	}
 }

@@ -44,6 +44,27 @@ func evText(seq int) string {
 	return `2["ev",` + strconv.Itoa(seq*10) + `,"` + strconv.Itoa(seq) + `"]`
 }
 
+// recoverConnect joins "/" with auth, expects the text packets before
+// (the replayed events) and then the CONNECT answer, and returns its
+// payload.
+func recoverConnect(t *testing.T, c *siotest.Client, auth string, before ...string) string {
+	t.Helper()
+	if err := c.SendText("0" + auth); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range before {
+		expectText(t, c, want)
+	}
+	got, err := c.NextText(wait)
+	if err != nil {
+		t.Fatalf("waiting for the CONNECT answer: %v", err)
+	}
+	if len(got) == 0 || got[0] != '0' {
+		t.Fatalf("got %q, want the CONNECT answer", got)
+	}
+	return got[1:]
+}
+
 type connectAnswer struct {
 	SID string `json:"sid"`
 	PID string `json:"pid"`
@@ -123,7 +144,10 @@ func TestRecovery(t *testing.T) {
 			rs.log.publish(ns, "feed")
 
 			c2 := dial(t, rs.url, tr)
-			again := parseAnswer(t, mustConnect(t, c2, "/", `{"pid":"`+first.PID+`","offset":"1"}`))
+			// The missed events come before the CONNECT answer, as with
+			// the reference server, so that the client emits them before
+			// "connect".
+			again := parseAnswer(t, recoverConnect(t, c2, `{"pid":"`+first.PID+`","offset":"1"}`, evText(2), evText(3)))
 			if again != first {
 				t.Fatalf("resumed as %+v, want %+v", again, first)
 			}
@@ -132,8 +156,6 @@ func TestRecovery(t *testing.T) {
 			if !s2.Recovered() || s2.ID() != first.SID || s2.Data(&data) != nil || data["user"] != 7 {
 				t.Fatalf("recovered socket: recovered %v id %s data %v", s2.Recovered(), s2.ID(), data)
 			}
-			expectText(t, c2, evText(2))
-			expectText(t, c2, evText(3))
 			rs.log.publish(ns, "feed")
 			expectText(t, c2, evText(4))
 		})
@@ -165,13 +187,11 @@ func TestRecoveryLiveEventsDuringReplay(t *testing.T) {
 	rs.log.publish(ns, "feed")
 
 	c2 := dial(t, rs.url, "websocket")
-	mustConnect(t, c2, "/", `{"pid":"`+first.PID+`","offset":"1"}`)
+	// The replay snapshot was taken before seq 4 existed: 2, 3 replayed
+	// before the CONNECT answer, then the buffered live 4.
+	recoverConnect(t, c2, `{"pid":"`+first.PID+`","offset":"1"}`, evText(2), evText(3))
 	waitFor(t, rs.connected)
-	// The replay snapshot was taken before seq 4 existed: 2, 3 replayed,
-	// then the buffered live 4.
-	for seq := 2; seq <= 4; seq++ {
-		expectText(t, c2, evText(seq))
-	}
+	expectText(t, c2, evText(4))
 	rs.log.publish(ns, "feed")
 	expectText(t, c2, evText(5))
 	if f, err := c2.Next(200 * time.Millisecond); err == nil {
@@ -205,13 +225,17 @@ func TestRecoveryRefused(t *testing.T) {
 
 			c2 := dial(t, rs.url, "websocket")
 			auth := `{"pid":"` + first.PID + `","offset":"` + tt.offset + `"}`
-			again := parseAnswer(t, mustConnect(t, c2, "/", auth))
+			var again connectAnswer
 			if tt.closeC2 {
-				// The replay failed: the connection is closed and the
-				// session spent, so the next attempt starts afresh.
+				// The replay failed: the connection is closed before the
+				// CONNECT answer and the session spent, so the next
+				// attempt starts afresh.
+				_ = c2.SendText("0" + auth)
 				expectClosed(t, c2)
 				c3 := dial(t, rs.url, "websocket")
 				again = parseAnswer(t, mustConnect(t, c3, "/", auth))
+			} else {
+				again = parseAnswer(t, mustConnect(t, c2, "/", auth))
 			}
 			if again.SID == first.SID || again.PID == first.PID {
 				t.Fatalf("session resumed: %+v after %+v", again, first)
@@ -265,11 +289,10 @@ func TestRecoveryAcrossRestart(t *testing.T) {
 	b.log = a.log // the log is durable too
 	a.log.publish(b.srv.Of("/"), "feed")
 	c2 := dial(t, b.url, "websocket")
-	again := parseAnswer(t, mustConnect(t, c2, "/", `{"pid":"`+first.PID+`","offset":"1"}`))
+	again := parseAnswer(t, recoverConnect(t, c2, `{"pid":"`+first.PID+`","offset":"1"}`, evText(2)))
 	if again != first {
 		t.Fatalf("resumed as %+v, want %+v", again, first)
 	}
-	expectText(t, c2, evText(2))
 	s := waitFor(t, b.connected)
 	if rooms := s.Rooms(); len(rooms) != 2 {
 		t.Fatalf("recovered rooms %v, want the socket id and feed", rooms)
@@ -330,5 +353,46 @@ func TestRecoveryMiddlewares(t *testing.T) {
 	}
 	if s := waitFor(t, seenCh); !s.recovered || s.user != 9 {
 		t.Fatalf("middleware saw %+v, want the restored session", s)
+	}
+}
+
+// TestRecoveryNoForeignOffsets checks that, under recovery, no event ends
+// with a string that is not a real offset: the official client keeps the
+// last string argument of every event as its offset and sends it back to
+// be replayed from. Such events get a trailing null; events with a real
+// offset, or ending with something else, go as they are; without recovery
+// nothing changes.
+func TestRecoveryNoForeignOffsets(t *testing.T) {
+	t.Parallel()
+	emit := func(s *socketio.Socket) {
+		_ = s.Emit("chat", "hello")
+		_ = s.Emit("nudge")
+		_ = s.Emit("n", 1)
+		_ = s.EmitWithOffset("5", "ev", "x")
+		_ = s.Namespace().To(s.ID()).Emit(context.Background(), "chat", "all")
+		_ = s.Namespace().To(s.ID()).WithOffset("6").Emit(context.Background(), "ev", "y")
+	}
+	tests := []struct {
+		name     string
+		recovery *socketio.RecoveryOptions
+		want     []string
+	}{
+		{"recovery", &socketio.RecoveryOptions{}, []string{
+			`2["chat","hello",null]`, `2["nudge",null]`, `2["n",1]`, `2["ev","x","5"]`, `2["chat","all",null]`, `2["ev","y","6"]`}},
+		{"no recovery", nil, []string{
+			`2["chat","hello"]`, `2["nudge"]`, `2["n",1]`, `2["ev","x"]`, `2["chat","all"]`, `2["ev","y"]`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, url := startServer(t, socketio.Options{Recovery: tt.recovery}, func(srv *socketio.Server) {
+				srv.Of("/").OnConnection(emit)
+			})
+			c := dial(t, url, "websocket")
+			mustConnect(t, c, "/", "")
+			for _, want := range tt.want {
+				expectText(t, c, want)
+			}
+		})
 	}
 }

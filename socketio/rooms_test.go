@@ -45,8 +45,9 @@ func TestBroadcast(t *testing.T) {
 			s, _ := ns.Socket(ids["a"])
 			return s.Broadcast().Emit(context.Background(), "x")
 		}, "bcd"},
-		{"volatile local compressed", func(ns *socketio.Namespace, _ map[string]string) error {
-			return ns.Volatile().Local().To("blue").Compress(true).Emit(context.Background(), "x")
+		// Volatile events may be dropped: TestVolatileBroadcast has them.
+		{"local compressed", func(ns *socketio.Namespace, _ map[string]string) error {
+			return ns.Local().To("blue").Compress(true).Emit(context.Background(), "x")
 		}, "bc"},
 		{"empty room", func(ns *socketio.Namespace, _ map[string]string) error {
 			return ns.To("green").Emit(context.Background(), "x")

@@ -26,9 +26,16 @@ type Options struct {
 	// Recovery enables connection state recovery when not nil.
 	Recovery *RecoveryOptions
 	// MaxAttachments and MaxAttachmentBytes bound what a binary packet may
-	// announce and carry (defaults 64 and 16 MiB).
+	// announce and carry (defaults 10000 and 16 MiB).
 	MaxAttachments     int
 	MaxAttachmentBytes int
+	// MaxPendingEvents and MaxPendingBytes bound the events of one socket
+	// waiting for its handlers (defaults 1024 events and 16 MiB). The
+	// connection's reader never waits for a busy handler; a client that
+	// sends beyond either bound is disconnected from the namespace with
+	// ReasonInboxOverflow.
+	MaxPendingEvents int
+	MaxPendingBytes  int
 	// Logger receives the server's diagnostics (default: discarded).
 	Logger *slog.Logger
 	// Hooks, when set, are told of sockets connecting and leaving and of
@@ -42,6 +49,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.Adapter == nil {
 		o.Adapter = NewMemoryAdapter
+	}
+	if o.MaxPendingEvents <= 0 {
+		o.MaxPendingEvents = 1024
+	}
+	if o.MaxPendingBytes <= 0 {
+		o.MaxPendingBytes = 16 << 20
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -86,6 +99,9 @@ type Server struct {
 	dynamic    []dynamicNamespace
 	clients    map[*client]struct{}
 	closed     bool
+	// closing collects the sessions of the sockets Close disconnects, when
+	// the store saves in batches (nil otherwise).
+	closing []Session
 }
 
 // engine is the Engine.IO server below, if any.
@@ -206,9 +222,17 @@ func (srv *Server) removeClient(cl *client) {
 // Close disconnects every socket with the reason "server shutting down"
 // (their sessions are kept for recovery), closes the Engine.IO server and
 // the adapters.
+//
+// With a SessionBatchStore, the sessions are saved together, in batches of
+// SessionBatchSize, within ctx: thousands of sockets cost a few
+// transactions rather than one each.
 func (srv *Server) Close(ctx context.Context) error {
+	batch, _ := srv.sessionStore().(SessionBatchStore)
 	srv.mu.Lock()
 	srv.closed = true
+	if batch != nil {
+		srv.closing = []Session{}
+	}
 	clients := make([]*client, 0, len(srv.clients))
 	for cl := range srv.clients {
 		clients = append(clients, cl)
@@ -220,6 +244,13 @@ func (srv *Server) Close(ctx context.Context) error {
 	srv.mu.Unlock()
 	for _, cl := range clients {
 		cl.closeAll(ReasonServerShuttingDown)
+	}
+	if batch != nil {
+		srv.mu.Lock()
+		sessions := srv.closing
+		srv.closing = nil // later leavers are saved one by one
+		srv.mu.Unlock()
+		srv.saveSessions(ctx, batch, sessions)
 	}
 	var err error
 	if srv.engine != nil {

@@ -33,6 +33,18 @@ type SessionStore interface {
 	TakeSession(ctx context.Context, pid string) (s Session, ok bool, err error)
 }
 
+// SessionBatchStore is a SessionStore that saves many sessions at once
+// (one database transaction, say). Server.Close uses it for the sessions of
+// all the sockets it disconnects, SessionBatchSize at a time.
+type SessionBatchStore interface {
+	SessionStore
+	SaveSessions(ctx context.Context, ss []Session) error
+}
+
+// SessionBatchSize is the most sessions Server.Close passes to one
+// SessionBatchStore.SaveSessions.
+const SessionBatchSize = 2000
+
 // MemorySessionStore is an in-memory SessionStore whose sessions expire
 // after a maximum disconnection duration.
 type MemorySessionStore struct {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/livedesk/livedesk/engineio"
 )
 
 // DisconnectReason says why a socket left its namespace. The values are
@@ -23,6 +25,14 @@ const (
 	ReasonParseError                DisconnectReason = "parse error"
 	ReasonServerShuttingDown        DisconnectReason = "server shutting down"
 	ReasonForcedClose               DisconnectReason = "forced close"
+	// ReasonForcedServerClose: the client broke the protocol's state
+	// rules (a packet for a namespace it has not joined, a CONNECT_ERROR,
+	// a second CONNECT), and the server closed the connection.
+	ReasonForcedServerClose DisconnectReason = "forced server close"
+	// ReasonInboxOverflow: the client sent more events than
+	// Options.MaxPendingEvents (or MaxPendingBytes) while its handlers were
+	// busy; the socket is disconnected as by the server (see inbox.go).
+	ReasonInboxOverflow DisconnectReason = "inbox overflow"
 )
 
 // recoverable reports whether a socket that left for this reason may resume
@@ -30,7 +40,7 @@ const (
 func (r DisconnectReason) recoverable() bool {
 	switch r {
 	case ReasonTransportClose, ReasonTransportError, ReasonPingTimeout,
-		ReasonServerShuttingDown, ReasonForcedClose:
+		ReasonServerShuttingDown, ReasonForcedClose, ReasonForcedServerClose:
 		return true
 	}
 	return false
@@ -69,14 +79,13 @@ type Socket struct {
 	handshake *Handshake
 	ctx       context.Context
 	cancel    context.CancelFunc
-	inbox     chan *Packet
 
 	// The handler goroutine runs only while there is work: the connect
 	// sequence, queued events or the disconnect notification, so that an
 	// idle socket costs no goroutine. qmu guards the two fields below.
 	qmu     sync.Mutex
 	running bool
-	pending int
+	queue   inbox // see inbox.go
 
 	id, pid      string
 	reason       DisconnectReason
@@ -84,20 +93,21 @@ type Socket struct {
 	data         json.RawMessage
 	handlers     map[string]EventHandler
 	onDisconnect []func(reason DisconnectReason)
-	acks         map[uint64]chan Args
-	nextAck      uint64
-	recovered    bool
+	// acks are called with the client's answer (ok) or, when the socket
+	// leaves, with ok false; the ids come from the namespace, so that a
+	// broadcast uses one id for all its sockets, as the reference does.
+	acks      map[uint64]func(a Args, ok bool)
+	recovered bool
 }
 
 func newSocket(ns *Namespace, cl *client, hs *Handshake) *Socket {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Socket{
 		ns: ns, client: cl, conn: cl.conn, handshake: hs, ctx: ctx, cancel: cancel,
-		inbox:    make(chan *Packet, 64),
 		id:       newID(),
 		rooms:    make(map[string]struct{}),
 		handlers: make(map[string]EventHandler),
-		acks:     make(map[uint64]chan Args),
+		acks:     make(map[uint64]func(Args, bool)),
 	}
 }
 
@@ -259,7 +269,7 @@ func (s *Socket) EmitWithOffset(offset, event string, args ...any) error {
 	if !s.ns.srv.recoveryEnabled() {
 		offset = ""
 	}
-	p, err := newEventPacket(s.ns.name, event, args, offset)
+	p, err := newClientEventPacket(s.ns.name, event, args, offset, s.ns.srv.recoveryEnabled())
 	if err != nil {
 		return err
 	}
@@ -313,7 +323,44 @@ func (s *Socket) deliver(frames [][]byte, flags BroadcastFlags) {
 		s.lastOffset = flags.Offset
 	}
 	s.mu.Unlock()
+	if flags.Volatile {
+		s.sendVolatile(frames, true)
+		return
+	}
 	s.sendAs(frames, true)
+}
+
+// EmitVolatile sends an event that may be lost (Node's
+// socket.volatile.emit): it is dropped, without error, unless the
+// transport is writable at once (see engineio.Conn.SendVolatile). It
+// carries no recovery offset.
+func (s *Socket) EmitVolatile(event string, args ...any) error {
+	p, err := newClientEventPacket(s.ns.name, event, args, "", s.ns.srv.recoveryEnabled())
+	if err != nil {
+		return err
+	}
+	if !s.Connected() {
+		return ErrDisconnected
+	}
+	s.sendVolatile(p.Encode(), false)
+	return nil
+}
+
+// sendVolatile hands frames to the connection to be dropped unless the
+// transport is writable; a broadcast's single frame waits its turn in bulk
+// and is judged then.
+func (s *Socket) sendVolatile(frames [][]byte, bulk bool) {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	if bulk && len(frames) == 1 {
+		s.conn.SendBulkVolatile(frames[0], false)
+		return
+	}
+	msgs := make([]engineio.Message, len(frames))
+	for i, f := range frames {
+		msgs[i] = engineio.Message{Data: f, Binary: i > 0}
+	}
+	s.conn.SendVolatile(msgs...)
 }
 
 // Disconnect makes the socket leave its namespace with the reason "server
@@ -367,8 +414,8 @@ func (s *Socket) onClose(reason DisconnectReason) {
 			s.ns.srv.saveSession(s)
 		}
 	}
-	for _, ch := range acks {
-		close(ch)
+	for _, fn := range acks {
+		fn(Args{}, false)
 	}
 	// The handler goroutine, if running, sees the cancellation, finishes
 	// its handler and notifies OnDisconnect; otherwise one is started for

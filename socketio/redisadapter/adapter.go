@@ -114,6 +114,9 @@ type Adapter struct {
 	mu      sync.Mutex
 	nodes   map[string]time.Time // other nodes' uids → last heard from
 	pending map[string]*request
+	// ackRequests are this node's broadcasts with acknowledgements still
+	// waited for, by request id.
+	ackRequests map[string]socketio.BroadcastAcks
 }
 
 const (
@@ -137,6 +140,7 @@ func newAdapter(rdb redis.UniversalClient, ns *socketio.Namespace, opts Options)
 		chRequest:     opts.Key + "-request#" + ns.Name() + "#",
 		nodes:         map[string]time.Time{},
 		pending:       map[string]*request{},
+		ackRequests:   map[string]socketio.BroadcastAcks{},
 	}
 	a.log = opts.Logger.With("adapter", "redis", "nsp", ns.Name(), "uid", uid)
 	a.ctx, a.cancel = context.WithCancel(context.Background())

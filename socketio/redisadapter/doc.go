@@ -25,6 +25,18 @@
 // for the wire once per receiving node, and the recovery offset set with
 // WithOffset reaches every node.
 //
+// # Broadcasts with acknowledgements
+//
+// BroadcastOperator.EmitWithAck (Node's io.timeout(ms).emit(ev, …, cb))
+// works across nodes as with the reference adapters: the broadcast is
+// published on the request channel with a request id and its timeout; each
+// other node reaches its own sockets and answers on the response channel of
+// the node that broadcast, first with the number of sockets it reached
+// (BROADCAST_CLIENT_COUNT), then with each socket's answer (BROADCAST_ACK,
+// binary attachments included). The broadcasting node returns once every
+// node known when it published has reported and every socket reached has
+// answered, or when its context ends.
+//
 // # Node discovery
 //
 // Every node publishes a heartbeat each HeartbeatInterval, and an initial

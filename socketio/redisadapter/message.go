@@ -22,8 +22,8 @@ const (
 	typeFetchSocketsResponse
 	typeServerSideEmit
 	typeServerSideEmitResponse // unused: ServerSideEmit takes no acknowledgement
-	typeBroadcastClientCount   // unused: broadcasts take no acknowledgement
-	typeBroadcastAck           // unused
+	typeBroadcastClientCount
+	typeBroadcastAck
 	typeAdapterClose
 	// typeOperationAck is ours: a node confirms that it applied a join,
 	// leave or disconnection, so that the caller knows when it is done.
@@ -50,6 +50,10 @@ func (t messageType) String() string {
 		return "FETCH_SOCKETS_RESPONSE"
 	case typeServerSideEmit:
 		return "SERVER_SIDE_EMIT"
+	case typeBroadcastClientCount:
+		return "BROADCAST_CLIENT_COUNT"
+	case typeBroadcastAck:
+		return "BROADCAST_ACK"
 	case typeAdapterClose:
 		return "ADAPTER_CLOSE"
 	case typeOperationAck:
@@ -74,6 +78,9 @@ type payload struct {
 	Rooms     []string                   `json:"rooms,omitempty"`
 	Close     bool                       `json:"close,omitempty"`
 	Sockets   []socketio.SocketInfo      `json:"sockets,omitempty"`
+	// ClientCount is a node's count of sockets reached by a broadcast
+	// with acknowledgements.
+	ClientCount *int `json:"clientCount,omitempty"`
 }
 
 // wirePacket is a socketio.Packet as JSON: Data stays raw JSON, and the
@@ -129,6 +136,10 @@ func decodeMessage(b []byte) (*message, error) {
 		return &m, need(d != nil && d.Opts != nil, "opts")
 	case typeFetchSocketsResponse, typeOperationAck:
 		return &m, need(d != nil && d.RequestID != "", "requestId")
+	case typeBroadcastClientCount:
+		return &m, need(d != nil && d.RequestID != "" && d.ClientCount != nil, "requestId or clientCount")
+	case typeBroadcastAck:
+		return &m, need(d != nil && d.RequestID != "" && d.Packet != nil, "requestId or packet")
 	}
 	return &m, nil
 }

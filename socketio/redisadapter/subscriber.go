@@ -179,6 +179,10 @@ func (a *Adapter) handle(b []byte) {
 		a.goPublish(a.chRequest, typeHeartbeat, nil)
 	case typeHeartbeat:
 	case typeBroadcast:
+		if d.RequestID != "" {
+			a.applyBroadcastWithAck(m)
+			break
+		}
 		_ = a.MemoryAdapter.Broadcast(ctx, d.Packet.packet(), *d.Opts)
 	case typeSocketsJoin:
 		_ = a.MemoryAdapter.AddSockets(ctx, *d.Opts, d.Rooms)
@@ -198,6 +202,8 @@ func (a *Adapter) handle(b []byte) {
 		}
 	case typeFetchSocketsResponse, typeOperationAck:
 		a.answered(m)
+	case typeBroadcastClientCount, typeBroadcastAck:
+		a.ackAnswered(m)
 	default:
 		a.log.Debug("redisadapter: ignoring an unknown message type", "type", m.Type.String(), "from", m.UID)
 	}

@@ -354,6 +354,20 @@ func (c *Client) Close() {
 	c.shut()
 }
 
+// Abort ends the session abruptly: a WebSocket is dropped without a close
+// frame; a polling client stops answering pings, as if it had vanished,
+// so that the server times it out.
+func (c *Client) Abort() {
+	c.StopPonging()
+	c.sendMu.Lock()
+	ws := c.ws
+	c.sendMu.Unlock()
+	if ws != nil {
+		_ = ws.CloseNow()
+	}
+	c.shut()
+}
+
 // Errors of Next.
 var (
 	ErrClosed  = errors.New("siotest: session closed")
