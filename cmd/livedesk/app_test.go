@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,19 +13,26 @@ import (
 // app is a running `livedesk serve` (in-process run()) on a fresh SQLite
 // database with an admin and two vendors, each with a customer.
 type app struct {
-	t      *testing.T
-	base   string
-	db     string
-	admin  *client
-	vendor *client // vendor A
-	other  *client // vendor B
-	custA  int64   // vendor A's customer
-	custB  int64   // vendor B's customer
+	t       *testing.T
+	base    string
+	metrics string // the URL of /metrics, on its own listener
+	db      string
+	admin   *client
+	vendor  *client // vendor A
+	other   *client // vendor B
+	custA   int64   // vendor A's customer
+	custB   int64   // vendor B's customer
 }
 
 // startApp creates the users with `livedesk user create`, then serves with
 // the extra serve flags.
 func startApp(t *testing.T, flags ...string) *app {
+	t.Helper()
+	return startAppLog(t, io.Discard, flags...)
+}
+
+// startAppLog is startApp writing the server's log to stderr.
+func startAppLog(t *testing.T, stderr io.Writer, flags ...string) *app {
 	t.Helper()
 	db := "sqlite:" + filepath.Join(t.TempDir(), "livedesk.db")
 	for _, u := range [][]string{
@@ -36,8 +44,8 @@ func startApp(t *testing.T, flags ...string) *app {
 			t.Fatalf("user create %s: %v\n%s", u[0], err, out)
 		}
 	}
-	base := startServer(t, append([]string{"--db", db}, flags...)...)
-	a := &app{t: t, base: base, db: db}
+	base, metrics := startServerLog(t, nil, stderr, append([]string{"--db", db}, flags...)...)
+	a := &app{t: t, base: base, metrics: metrics, db: db}
 	login := func(email, password string) *client {
 		c := &client{t: t, base: base}
 		m := c.must(200, "POST", "/api/auth/login", map[string]any{"email": email, "password": password})

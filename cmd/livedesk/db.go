@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/livedesk/livedesk/internal/config"
 
 	"github.com/livedesk/livedesk/internal/postgres"
 	"github.com/livedesk/livedesk/internal/sqlite"
@@ -39,4 +43,18 @@ func redactDSN(dsn string) string {
 		return dsn
 	}
 	return scheme + "://" + user + ":xxxxx" + rest[at:]
+}
+
+// reportsDirOf is where report files go: --reports-dir, else a
+// livedesk-reports directory beside a SQLite database (its state lives
+// there), else in the temporary directory.
+func reportsDirOf(cfg config.Config) string {
+	if cfg.ReportsDir != "" {
+		return cfg.ReportsDir
+	}
+	if path, ok := strings.CutPrefix(cfg.DB, "sqlite:"); ok {
+		path = strings.TrimPrefix(path, "//")
+		return filepath.Join(filepath.Dir(path), "livedesk-reports")
+	}
+	return filepath.Join(os.TempDir(), "livedesk-reports")
 }

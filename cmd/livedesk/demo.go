@@ -13,6 +13,7 @@ import (
 
 	"github.com/livedesk/livedesk/internal/config"
 	"github.com/livedesk/livedesk/internal/demo"
+	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/service"
 )
 
@@ -32,7 +33,10 @@ func startDemoSized(ctx context.Context, cfg config.Config, size demo.Config, sv
 	if err := seedDemo(ctx, svc, size, stdout, logger); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
 		return nil, err
 	} else if err != nil {
-		fmt.Fprintf(stdout, "Demo: the database already has data, so nothing was seeded (a demo database logs in with %s / %s).\n", demo.AdminEmail, demo.Password)
+		if err := checkDemoDB(ctx, svc); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stdout, "Demo: the database already has data from the demo, so nothing was seeded (log in with %s / %s).\n", demo.AdminEmail, demo.Password)
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	sim := demo.NewSimulator(svc, newRand(), logger.With("component", "demo"))
@@ -49,6 +53,21 @@ func startDemoSized(ctx context.Context, cfg config.Config, size demo.Config, sv
 			<-done
 		})
 	}, nil
+}
+
+// checkDemoDB refuses a database that has users but was not seeded as a
+// demo: the simulator changes deliveries and balances at random, never on
+// a real business's data.
+func checkDemoDB(ctx context.Context, svc *service.Services) error {
+	_, n, err := svc.Users.FindUsers(domain.WithActor(ctx, domain.SystemActor()), domain.UserFilter{Page: domain.Page{Limit: 1}})
+	if err != nil || n == 0 {
+		return err
+	}
+	if ok, err := demo.IsDemo(ctx, svc); err != nil || ok {
+		return err
+	}
+	return errors.New("--demo: the database has data and was not seeded as a demo; the simulator would change real records. " +
+		"Start without --demo, or give --demo a new database (e.g. --db sqlite:demo.db)")
 }
 
 // seedDemo seeds the demo business and prints its login.
@@ -74,7 +93,7 @@ func newRand() *rand.Rand {
 // seed fills an empty database with the demo business.
 func seed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := config.Default()
-	fs, err := config.FlagSet("seed", &cfg, getenv, stderr, "db", "log-format", "log-level")
+	fs, err := config.FlagSet("seed", &cfg, getenv, stderr, "db", "log-format", "log-level", "timezone")
 	if err != nil {
 		return err
 	}
@@ -95,6 +114,9 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer db.Close()
+	if _, err := businessZone(ctx, db, cfg.DB, cfg.TimeZone, demoTimeZone); err != nil {
+		return err
+	}
 	err = seedDemo(ctx, service.New(db, service.Options{}), size, stdout, newLogger(cfg, stderr))
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return errors.New("the database is not empty: seed only fills a new database (use another --db)")

@@ -36,6 +36,9 @@ func TestSeedAndDemo(t *testing.T) {
 	if num(stats, "activeCustomers") < 20 || num(stats, "activeVendors") < 2 {
 		t.Errorf("demo stats look empty: %v", stats)
 	}
+	if stats["timezone"] != "Asia/Kolkata" {
+		t.Errorf("the demo business runs in %v, want Asia/Kolkata", stats["timezone"])
+	}
 	head := num(stats, "seq")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -98,4 +101,23 @@ func TestDemoSeedsEmptyDatabase(t *testing.T) {
 		t.Fatalf("without --demo: %v, printed %q", err, out.String())
 	}
 	stop()
+}
+
+// TestDemoRefusesRealData: serve --demo on a database that has data but was
+// not seeded as a demo refuses to start (the simulator would change real
+// customers' deliveries and balances), naming the way out.
+func TestDemoRefusesRealData(t *testing.T) {
+	t.Parallel()
+	db := dbURL(t, "sqlite")
+	if out, err := runCmd(t, "user", "create", "--db", db, "--email", "owner@dairy.test", "--password", "owner-password", "--role", "admin"); err != nil {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	// Bounded: without the refusal, serve would run until cancelled.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out strings.Builder
+	err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"}, func(string) string { return "" }, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not seeded as a demo") {
+		t.Fatalf("serve --demo on real data = %v, want a refusal\n%s", err, out.String())
+	}
 }

@@ -137,18 +137,19 @@ func TestEndToEnd(t *testing.T) {
 			today := time.Now().UTC().Format(time.DateOnly)
 			del := c.must(201, "POST", "/api/deliveries", map[string]any{"customerId": custID, "scheduledFor": today, "items": "Milk 1L", "quantity": 2, "amountCents": 2500})
 			delPath := fmt.Sprintf("/api/deliveries/%d", num(del, "id"))
-			c.must(409, "PATCH", delPath, map[string]any{"status": "delivered"})
 			c.must(200, "PATCH", delPath, map[string]any{"status": "out_for_delivery"})
+			c.must(409, "PATCH", delPath, map[string]any{"status": "scheduled"}) // the workflow only moves forward
 			d := c.must(200, "PATCH", delPath, map[string]any{"status": "delivered"}, "Idempotency-Key", "e2e-deliver")
 			if dd, _ := d["delivery"].(map[string]any); dd["status"] != "delivered" || dd["deliveredAt"] == nil || d["previousStatus"] != "out_for_delivery" {
 				t.Fatalf("delivered = %v", d)
 			}
+			c.must(409, "PATCH", delPath, map[string]any{"status": "out_for_delivery"})
 			pay := map[string]any{"customerId": custID, "amountCents": 1000, "method": "cash", "idempotencyKey": "e2e-pay-1"}
 			p := c.must(201, "POST", "/api/payments", pay)
 			if num(p, "customer.balanceCents") != 1500 {
 				t.Fatalf("balance after payment = %d, want 1500: %v", num(p, "customer.balanceCents"), p)
 			}
-			c.must(200, "POST", "/api/payments", pay) // the retry records nothing
+			c.must(201, "POST", "/api/payments", pay) // the retry gets the first answer and records nothing
 
 			after := c.must(200, "GET", "/api/stats", nil)
 			for _, f := range []struct {
@@ -227,7 +228,8 @@ func TestConfiguredJWTSecret(t *testing.T) {
 	c := &client{t: t, base: base}
 	login := c.must(200, "POST", "/api/auth/login", map[string]any{"email": "ops@e2e.test", "password": "ops-password"})
 	u := &domain.User{ID: num(login, "user.id"), Name: "ops", Role: domain.RoleAdmin}
-	tok, _, err := auth.NewTokens([]byte(secret), time.Minute, nil).Issue(u)
+	sid, _ := login["sessionId"].(string)
+	tok, _, err := auth.NewTokens([]byte(secret), time.Minute, nil).Issue(u, sid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,8 +237,60 @@ func TestConfiguredJWTSecret(t *testing.T) {
 	c.must(200, "GET", "/api/me", nil)
 	c.token, _ = login["token"].(string)
 	c.must(200, "GET", "/api/me", nil)
-	c.token, _, _ = auth.NewTokens([]byte("another-secret-of-at-least-32-chars!!"), time.Minute, nil).Issue(u)
+	c.token, _, _ = auth.NewTokens([]byte("another-secret-of-at-least-32-chars!!"), time.Minute, nil).Issue(u, sid)
 	if _, m := c.do("GET", "/api/me", nil); m["error"] == nil {
 		t.Fatalf("a token signed with another secret was accepted: %v", m)
+	}
+}
+
+// TestSigningKeyRotation follows docs/deploy.md's rotation on one database:
+// old key alone; new key added after it; new key first (signing); old key
+// removed. Tokens keep working until their key is removed.
+func TestSigningKeyRotation(t *testing.T) {
+	t.Parallel()
+	db := dbURL(t, "sqlite")
+	if out, err := runCmd(t, "user", "create", "--db", db, "--email", "ops@e2e.test", "--password", "ops-password", "--role", "admin"); err != nil {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	oldKey, newKey := "k-old:old-secret-old-secret-old-secret-0", "k-new:new-secret-new-secret-new-secret-1"
+	serve := func(keys string) *client {
+		return &client{t: t, base: startServerEnv(t, map[string]string{"LIVEDESK_JWT_SECRET": keys}, "--db", db)}
+	}
+	login := func(c *client) (string, string) {
+		m := c.must(200, "POST", "/api/auth/login", map[string]any{"email": "ops@e2e.test", "password": "ops-password"})
+		tok, _ := m["token"].(string)
+		refresh, _ := m["refreshToken"].(string)
+		return tok, refresh
+	}
+	me := func(c *client, tok string) (int, string) {
+		c2 := &client{t: t, base: c.base, token: tok}
+		status, m := c2.do("GET", "/api/me", nil)
+		return status, errorCode(m)
+	}
+	before := serve(oldKey)
+	oldTok, oldRefresh := login(before)
+	added := serve(oldKey + "," + newKey)
+	if status, code := me(added, oldTok); status != 200 {
+		t.Fatalf("step 1 (new key added): the old key's token: %d %s", status, code)
+	}
+	promoted := serve(newKey + "\n" + oldKey)
+	if status, code := me(promoted, oldTok); status != 200 {
+		t.Fatalf("step 2 (new key signs): the old key's token: %d %s", status, code)
+	}
+	newTok, _ := login(promoted)
+	if status, code := me(added, newTok); status != 200 {
+		t.Errorf("an instance still at step 1 refuses the new key's token: %d %s", status, code)
+	}
+	// A refresh re-signs the session with the new key.
+	m := (&client{t: t, base: promoted.base}).must(200, "POST", "/api/auth/refresh", map[string]any{"refreshToken": oldRefresh})
+	reSigned, _ := m["token"].(string)
+	retired := serve(newKey)
+	if status, code := me(retired, oldTok); status != 401 || code != "TOKEN_INVALID" {
+		t.Errorf("step 3 (old key removed): the old key's token: %d %s, want 401 TOKEN_INVALID", status, code)
+	}
+	for name, tok := range map[string]string{"new login": newTok, "refreshed": reSigned} {
+		if status, code := me(retired, tok); status != 200 {
+			t.Errorf("step 3: the %s token: %d %s", name, status, code)
+		}
 	}
 }

@@ -12,10 +12,11 @@ import (
 	"time"
 )
 
-// scrape reads /metrics into a map from series (name{labels}) to value.
-func scrape(t *testing.T, base string) map[string]float64 {
+// scrape reads /metrics (url, on the metrics listener) into a map from
+// series (name{labels}) to value.
+func scrape(t *testing.T, url string) map[string]float64 {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
@@ -62,7 +63,20 @@ func TestMetricsAndOps(t *testing.T) {
 	}
 	a.vendor.must(404, "GET", "/api/customers/999999", nil)
 
-	m := scrape(t, a.base)
+	// The figures are on --metrics-addr only: the public port answers 404
+	// (not the dashboard's page) for /metrics and anything below it.
+	for _, path := range []string{"/metrics", "/metrics/", "/metrics?x=1"} {
+		resp, err := http.Get(a.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "livedesk_") {
+			t.Fatalf("GET %s on the public port = %d %.80q, want 404 without metrics", path, resp.StatusCode, body)
+		}
+	}
+	m := scrape(t, a.metrics)
 	for _, want := range []struct {
 		series string
 		min    float64

@@ -26,9 +26,12 @@ import (
 // another instance). rdb, when not nil, connects the instances of a cluster.
 func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth.Tokens, logger *slog.Logger, rdb *redis.Client, mets *metrics.Metrics) *realtime.Hub {
 	opts := realtime.Options{
-		ReplayLimit:    cfg.ReplayLimit,
-		MaxConnsPerIP:  cfg.MaxConnsPerIP,
-		AllowedOrigins: cfg.AllowedOrigins,
+		ReplayLimit:     cfg.ReplayLimit,
+		MaxConnsPerIP:   cfg.MaxConnsPerIP,
+		HandshakesPerIP: cfg.HandshakesPerIP,
+		ReadTimeout:     cfg.ReadTimeout,
+		WriteTimeout:    cfg.WriteTimeout,
+		AllowedOrigins:  cfg.AllowedOrigins,
 		// Long enough to ride out a restart or a laptop lid closed for lunch;
 		// the gap is replayed from the event log, bounded by ReplayLimit.
 		RecoveryDuration: 10 * time.Minute,
@@ -51,10 +54,17 @@ func newHub(cfg config.Config, db *store.DB, svc *service.Services, tokens *auth
 		Payments:   svc.Payments,
 		Events:     svc.Events,
 		Stats:      svc.Stats,
+		Alerts:     svc.Alerts,
+		Rounds:     svc.Rounds,
 		Tokens:     tokens,
-		Sessions:   realtime.NewDurableSessions(db, opts.RecoveryDuration),
-		Logger:     logger,
-		Options:    opts,
+		// Staff are sent the events of their round.
+		StaffEvents: svc.StaffEvents,
+		// Logins are checked at every handshake and auth:refresh.
+		AuthSessions: svc.Sessions,
+		Security:     svc.Security,
+		Sessions:     realtime.NewDurableSessions(db, opts.RecoveryDuration),
+		Logger:       logger,
+		Options:      opts,
 	})
 	created.Store(hub)
 	return hub
@@ -117,17 +127,31 @@ func clusterAdapter(cfg config.Config, rdb *redis.Client, logger *slog.Logger, o
 // readiness reports whether the database and, when configured, Redis
 // answer (GET /readyz).
 func readiness(db *store.DB, rdb *redis.Client) func(ctx context.Context) error {
+	check := dependencyChecks(db, rdb)
 	return func(ctx context.Context) error {
-		if err := db.Ping(ctx); err != nil {
-			return err
-		}
-		if rdb != nil {
-			if err := rdb.Ping(ctx).Err(); err != nil {
-				// The cause (an address, a dial error) is for the logs of
-				// Redis's client, not for whoever probes /readyz.
-				return domain.Errorf(domain.CodeUnavailable, "redis unreachable")
+		for _, d := range check(ctx) {
+			if d.Err != nil {
+				return d.Err
 			}
 		}
 		return nil
+	}
+}
+
+// dependencyChecks returns the readiness checks behind /readyz one by one,
+// for the dependency_down alert rule as well.
+func dependencyChecks(db *store.DB, rdb *redis.Client) func(ctx context.Context) []service.DependencyStatus {
+	return func(ctx context.Context) []service.DependencyStatus {
+		out := []service.DependencyStatus{{ID: service.DependencyDatabase, Name: "The database", Err: db.Ping(ctx)}}
+		if rdb != nil {
+			var err error
+			if rdb.Ping(ctx).Err() != nil {
+				// The cause (an address, a dial error) is for the logs of
+				// Redis's client, not for whoever probes /readyz.
+				err = domain.Errorf(domain.CodeUnavailable, "redis unreachable")
+			}
+			out = append(out, service.DependencyStatus{ID: service.DependencyRedis, Name: "Redis", Err: err})
+		}
+		return out
 	}
 }

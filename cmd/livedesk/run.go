@@ -11,11 +11,15 @@ import (
 const usage = `Livedesk: a real-time admin dashboard for delivery businesses.
 
 Usage:
-  livedesk serve   [--addr 127.0.0.1:8080] [--db sqlite:livedesk.db] [--demo]   start the server
+  livedesk serve   [--addr 127.0.0.1:8080] [--db sqlite:livedesk.db] [--demo] [--timezone Asia/Kolkata]
+                                                                               start the server
   livedesk migrate [--db ...]                                                  apply database migrations
   livedesk user create --email E --password P --role admin|vendor [--name N] [--db ...]
                                                                                add a user
   livedesk seed    [--db ...] [--customers 200] [--days 60]                    fill an empty database with demo data
+  livedesk timezone [set ZONE] [--db ...]                                      show or change the business time zone
+  livedesk backup  --db sqlite:PATH --out FILE                                 consistent copy of a running SQLite database
+  livedesk epoch new [--db ...]                                                after a restore: dashboards reload their data
   livedesk version                                                             print the version
   livedesk help                                                                show this help
 
@@ -42,6 +46,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = user(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		err = seed(ctx, rest, getenv, stdout, stderr)
+	case "timezone":
+		err = timezone(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		err = backup(ctx, rest, getenv, stdout, stderr)
+	case "epoch":
+		err = epochCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		err = version(stdout)
 	case "help", "-h", "--help":

@@ -19,12 +19,26 @@ func startServer(t *testing.T, args ...string) string {
 // startServerEnv is startServer with environment variables.
 func startServerEnv(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
+	base, _ := startServerURLs(t, env, args...)
+	return base
+}
+
+// startServerURLs is startServerEnv returning also the URL of /metrics
+// (on its own port 0, since tests run many servers at once).
+func startServerURLs(t *testing.T, env map[string]string, args ...string) (base, metrics string) {
+	t.Helper()
+	return startServerLog(t, env, io.Discard, args...)
+}
+
+// startServerLog is startServerURLs writing the server's log to stderr.
+func startServerLog(t *testing.T, env map[string]string, stderr io.Writer, args ...string) (base, metrics string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, args...), getenv, pw, stderr)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -40,13 +54,16 @@ func startServerEnv(t *testing.T, env map[string]string, args ...string) string 
 	})
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
+		if url, ok := strings.CutPrefix(sc.Text(), "Livedesk metrics on "); ok {
+			metrics = url
+		}
 		if url, ok := strings.CutPrefix(sc.Text(), "Livedesk listening on "); ok {
 			go func() { _, _ = io.Copy(io.Discard, pr) }()
-			return url
+			return url, metrics
 		}
 	}
 	t.Fatal("server never printed its address")
-	return ""
+	return "", ""
 }
 
 func TestServeHealthz(t *testing.T) {

@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/livedesk/livedesk/internal/auth"
+	"github.com/livedesk/livedesk/internal/clientip"
 	"github.com/livedesk/livedesk/internal/config"
 	"github.com/livedesk/livedesk/internal/httpapi"
 	"github.com/livedesk/livedesk/internal/metrics"
+	"github.com/livedesk/livedesk/internal/push"
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/web"
@@ -26,7 +27,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg := config.Default()
 	fs, err := config.FlagSet("serve", &cfg, getenv, stderr,
 		"addr", "db", "demo", "redis", "instance-id", "allowed-origins", "token-ttl",
-		"shutdown-grace", "max-conns-per-ip", "replay-limit", "log-format", "log-level")
+		"shutdown-grace", "max-conns-per-ip", "replay-limit", "log-format", "log-level", "timezone",
+		"trusted-proxies", "metrics-addr", "read-timeout", "write-timeout", "max-http-conns-per-ip", "handshakes-per-ip",
+		"reports-dir", "report-retention",
+		"push-allow-hosts", "push-contact")
 	if err != nil {
 		return err
 	}
@@ -37,6 +41,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	logger := newLogger(cfg, stderr)
+	proxies, err := clientip.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 
 	db, err := openDB(ctx, cfg.DB)
 	if err != nil {
@@ -47,23 +55,60 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mets := metrics.New()
 	db.Observe(mets.ObserveTx)
 	logger.Info("database open", "db", redactDSN(cfg.DB), "dialect", db.Dialect().Name)
+	fallback := "UTC"
+	if cfg.Demo {
+		// Checked before anything is stored in a database that is not
+		// the demo's, its time zone included.
+		if err := checkDemoDB(ctx, service.New(db, service.Options{})); err != nil {
+			return err
+		}
+		fallback = demoTimeZone
+	}
+	loc, err := businessZone(ctx, db, cfg.DB, cfg.TimeZone, fallback)
+	if err != nil {
+		return err
+	}
+	logger.Info("business time zone", "timezone", loc.String())
 
 	// The hub is created after the services it uses; until then, commits
 	// have no one to wake (it reads the log from its start position anyway).
 	var hub *realtime.Hub
+	var pusher *push.Sender
+	alertWake := make(chan struct{}, 1)
+	reportWake := make(chan struct{}, 1)
+	reportsDir := reportsDirOf(cfg)
+	guard := push.NewGuard(cfg.PushAllowHosts)
 	svc := service.New(db, service.Options{
+		PushEndpointCheck: guard.CheckEndpoint,
 		OnCommit: func(seq int64) {
 			if hub != nil {
 				hub.Notify(seq)
 			}
+			if pusher != nil {
+				pusher.Notify()
+			}
+			select { // the alert rules run after commits, coalesced
+			case alertWake <- struct{}{}:
+			default:
+			}
+			select { // so does the report runner (a report queued)
+			case reportWake <- struct{}{}:
+			default:
+			}
 		},
+		ReportsDir:      reportsDir,
+		ReportRetention: cfg.ReportRetention,
 	})
 
-	secret, err := auth.Secret(ctx, cfg.JWTSecret, db)
+	keys, err := auth.SigningKeys(ctx, cfg.JWTSecret, db)
 	if err != nil {
 		return err
 	}
-	tokens := auth.NewTokens(secret, cfg.TokenTTL, nil)
+	tokens, err := auth.NewTokensWithKeys(keys, cfg.TokenTTL, nil)
+	if err != nil {
+		return err
+	}
+	logger.Info("token keys", "signing_kid", keys[0].ID, "verifying", len(keys))
 
 	rdb, err := openRedis(ctx, cfg, logger) // scale-out: nil without --redis
 	if err != nil {
@@ -72,8 +117,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if rdb != nil {
 		defer rdb.Close()
 	}
+	// The alert rules stop when serve returns, before the database closes.
+	alertCtx, stopAlerts := context.WithCancel(ctx)
+	defer stopAlerts()
 	hub = newHub(cfg, db, svc, tokens, logger, rdb, mets)
+	go runAlerts(alertCtx, svc, alertInputs(cfg.InstanceID, dependencyChecks(db, rdb), hub.Counters), alertWake, logger)
+	// Web Push: notifications from the log, sent apart from every request;
+	// stops when serve returns, before the database closes.
+	pusher = push.New(svc.Push, guard, logger, push.Options{Subject: cfg.PushContact})
+	pushCtx, stopPush := context.WithCancel(ctx)
+	pushDone := pusher.Start(pushCtx)
+	defer func() { stopPush(); <-pushDone }()
 	mets.Hub(hub.Counters)
+	mets.Push(pusher.Counters)
 
 	api := httpapi.NewServer(httpapi.Deps{
 		Users:      svc.Users,
@@ -82,21 +138,43 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Payments:   svc.Payments,
 		Events:     svc.Events,
 		Stats:      svc.Stats,
+		Sessions:   svc.Sessions,
+		Reversals:  svc.Reversals,
+		Alerts:     svc.Alerts,
+		Push:       svc.Push,
+		Settings:   svc.Settings,
+		Security:   svc.Security,
 		Tokens:     tokens,
-		Logger:     logger,
-		Ready:      readiness(db, rdb), // database, and Redis when configured
-		Ops:        func(ctx context.Context) any { return hub.Ops(ctx) },
-		Options:    httpapi.Options{AllowedOrigins: cfg.AllowedOrigins, Observe: mets.ObserveRequest},
+
+		Products:      svc.Products,
+		Areas:         svc.Areas,
+		Subscriptions: svc.Subscriptions,
+		Rounds:        svc.Rounds,
+		Statements:    svc.Statements,
+		Reports:       svc.Reports,
+
+		Logger: logger,
+		Ready:  readiness(db, rdb), // database, and Redis when configured
+		Ops:    func(ctx context.Context) any { return hub.Ops(ctx) },
+		// A logout or a reused refresh token disconnects the session's
+		// sockets on every instance.
+		OnSessionEnded: func(id string) { go hub.EndSession(id) },
+		Options:        httpapi.Options{AllowedOrigins: cfg.AllowedOrigins, Observe: mets.ObserveRequest},
 	})
 
+	// Every route but the real-time transports gets the REST deadlines;
+	// those set their own (see realtime.Hub.Handler).
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api)
-	mux.Handle("/healthz", api)
-	mux.Handle("/readyz", api)
+	mux.Handle("/api/", deadlines(cfg, api))
+	mux.Handle("/healthz", deadlines(cfg, api))
+	mux.Handle("/readyz", deadlines(cfg, api))
 	mux.Handle("/socket.io/", hub.Handler())
-	mux.Handle("GET /metrics", mets.Handler())
-	mux.HandleFunc("GET /api/asyncapi.json", serveAsyncAPI)
-	mux.Handle("/", web.Handler())
+	mux.Handle("GET /api/asyncapi.json", deadlines(cfg, http.HandlerFunc(serveAsyncAPI)))
+	// Metrics live on --metrics-addr only; here they are a plain 404, not
+	// the dashboard's page.
+	mux.Handle("/metrics", deadlines(cfg, http.NotFoundHandler()))
+	mux.Handle("/metrics/", deadlines(cfg, http.NotFoundHandler()))
+	mux.Handle("/", deadlines(cfg, web.Handler()))
 
 	stopDemo, err := startDemo(ctx, cfg, svc, stdout, logger)
 	if err != nil {
@@ -111,12 +189,41 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("failed to start the real-time hub: %w", err)
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	// The day's deliveries from the subscriptions: now (catching up a day
+	// missed while no instance ran) and at each business day's start. Every
+	// instance runs it; the database creates each delivery once.
+	genCtx, stopGen := context.WithCancel(ctx)
+	genDone := make(chan struct{})
+	go func() {
+		defer close(genDone)
+		svc.RunDailyGeneration(genCtx, logger)
+	}()
+	defer func() { stopGen(); <-genDone }()
+
+	// Report jobs (issue 18): this instance's runner. On shutdown the job
+	// it runs goes back to queued before the database closes.
+	logger.Info("reports", "dir", reportsDir, "retention", cfg.ReportRetention)
+	repCtx, stopReports := context.WithCancel(ctx)
+	repDone := make(chan struct{})
+	go func() {
+		defer close(repDone)
+		svc.RunReports(repCtx, service.ReportRunnerOptions{Instance: cfg.InstanceID, Wake: reportWake, Logger: logger})
+	}()
+	defer func() { stopReports(); <-repDone }()
+
+	stopMetrics, err := serveMetrics(cfg, mets.Handler(), stdout, logger)
 	if err != nil {
-		return fmt.Errorf("failed to listen on %s: %w", cfg.Addr, err)
+		return err
+	}
+	defer stopMetrics()
+	ln, err := listen(cfg, proxies, logger)
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		// The client address (behind a trusted proxy, the one it reports)
+		// is resolved once, before anything logs or limits by it.
+		Handler:           proxies.Handler(mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),

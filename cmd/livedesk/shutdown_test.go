@@ -23,7 +23,7 @@ import (
 // binary acting as main) and returns it with its base URL.
 func serveProcess(t *testing.T, args ...string) (*exec.Cmd, string, *lockedWriter) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "LIVEDESK_TEST_AS_MAIN=1")
 	stderr := &lockedWriter{}
 	cmd.Stderr = stderr

@@ -8,6 +8,31 @@ import (
 	"time"
 )
 
+func TestLimiterRefund(t *testing.T) {
+	t.Parallel()
+	l := NewLimiter(2, time.Hour, nil)
+	l.Refund("never-seen") // no bucket: nothing to give back, no panic
+	for range 10 {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatal("an attempt refunded every time was refused")
+		}
+		l.Refund("a")
+	}
+	l.Allow("a")
+	l.Allow("a")
+	if ok, _ := l.Allow("a"); ok {
+		t.Fatal("the burst was exceeded")
+	}
+	l.Refund("a")
+	l.Refund("a")
+	l.Refund("a") // never beyond the burst
+	l.Allow("a")
+	l.Allow("a")
+	if ok, _ := l.Allow("a"); ok {
+		t.Fatal("refunds went beyond the burst")
+	}
+}
+
 func TestLimiter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

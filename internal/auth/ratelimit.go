@@ -52,6 +52,22 @@ func (l *Limiter) Check(key string) (bool, time.Duration) {
 	return l.take(key, false)
 }
 
+// Refund gives back a token taken by Allow (never beyond the burst): a
+// caller that reserves before an outcome is known refunds when it turns
+// out not to count, so that concurrent attempts cannot all slip past a
+// check made before any of them is counted.
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return
+	}
+	now := l.now()
+	l.refill(b, now)
+	b.tokens = math.Min(l.burst, b.tokens+1)
+}
+
 func (l *Limiter) take(key string, consume bool) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

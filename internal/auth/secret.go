@@ -44,3 +44,17 @@ func Secret(ctx context.Context, configured string, st SettingStore) ([]byte, er
 	}
 	return secret, nil
 }
+
+// SigningKeys returns the token keys: those configured (ParseKeys) when
+// configured is non-empty, otherwise the one secret Secret generates and
+// keeps in the database.
+func SigningKeys(ctx context.Context, configured string, st SettingStore) ([]Key, error) {
+	if configured != "" {
+		return ParseKeys(configured)
+	}
+	secret, err := Secret(ctx, "", st)
+	if err != nil {
+		return nil, err
+	}
+	return []Key{{ID: KeyID(secret), Secret: secret}}, nil
+}

@@ -1,5 +1,6 @@
 // Package auth issues and verifies Livedesk's access and refresh tokens
-// (HS256 JWTs), rate-limits logins and provides the signing secret. The REST
+// (HS256 JWTs with a key id, so that the signing key can be rotated),
+// rate-limits logins and provides the signing keys. The REST
 // API and the real-time layer share it, so a token is refused for the same
 // reason, with the same error code, whichever door it knocks on.
 package auth
@@ -9,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,6 +25,9 @@ const (
 	CodeAuthRequired = "AUTH_REQUIRED" // no token at all
 	CodeTokenExpired = "TOKEN_EXPIRED" // a genuine token past its expiry: refresh and retry
 	CodeTokenInvalid = "TOKEN_INVALID" // malformed, forged, signed with another key or algorithm
+	// CodeSessionRevoked: the token's session has ended (logout, refresh
+	// token reuse, an admin's change to the account). Log in again.
+	CodeSessionRevoked = domain.CodeSessionRevoked
 )
 
 const (
@@ -40,7 +45,8 @@ type Claims struct {
 	UserID    int64
 	Role      domain.Role
 	Name      string
-	ID        string // jti
+	SessionID string // sid: the login session the token belongs to
+	ID        string // jti; of a refresh token, the id its session spends
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
@@ -52,27 +58,44 @@ func (c *Claims) Actor() *domain.Actor {
 
 // jwtClaims is the wire form of Claims.
 type jwtClaims struct {
-	Role domain.Role `json:"role"`
-	Name string      `json:"name"`
+	Role      domain.Role `json:"role"`
+	Name      string      `json:"name"`
+	SessionID string      `json:"sid"`
 	jwt.RegisteredClaims
 }
 
-// Tokens issues and verifies tokens signed with one secret. It is safe for
+// Tokens issues tokens signed with one key and verifies tokens signed with
+// any of its keys, picked by the token's kid header. It is safe for
 // concurrent use.
 type Tokens struct {
-	secret     []byte
+	keys       *keyring
 	ttl        time.Duration
 	refreshTTL time.Duration
 	now        func() time.Time
 }
 
-// NewTokens returns a token issuer whose access tokens live ttl. now is the
-// clock (time.Now when nil); tests pass their own.
+// NewTokens returns a token issuer with one key, secret, whose access
+// tokens live ttl. now is the clock (time.Now when nil); tests pass their
+// own.
 func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) *Tokens {
+	t, err := NewTokensWithKeys([]Key{{ID: KeyID(secret), Secret: secret}}, ttl, now)
+	if err != nil {
+		panic(err) // one key with a derived id cannot be refused
+	}
+	return t
+}
+
+// NewTokensWithKeys returns a token issuer that signs with keys[0] and
+// verifies with any of keys.
+func NewTokensWithKeys(keys []Key, ttl time.Duration, now func() time.Time) (*Tokens, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Tokens{secret: secret, ttl: ttl, refreshTTL: DefaultRefreshTTL, now: now}
+	kr, err := newKeyring(keys)
+	if err != nil {
+		return nil, err
+	}
+	return &Tokens{keys: kr, ttl: ttl, refreshTTL: DefaultRefreshTTL, now: now}, nil
 }
 
 // WithRefreshTTL returns a copy of t whose refresh tokens live d.
@@ -85,41 +108,55 @@ func (t *Tokens) WithRefreshTTL(d time.Duration) *Tokens {
 // TTL returns the lifetime of access tokens.
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
-// Issue returns a signed access token for u and its expiry.
-func (t *Tokens) Issue(u *domain.User) (string, time.Time, error) {
-	return t.issue(u, accessAudience, t.ttl)
-}
+// RefreshTTL returns the lifetime of refresh tokens.
+func (t *Tokens) RefreshTTL() time.Duration { return t.refreshTTL }
 
-// IssueRefresh returns a signed refresh token for u and its expiry. A
-// refresh token is refused where an access token is expected, and the other
-// way round.
-func (t *Tokens) IssueRefresh(u *domain.User) (string, time.Time, error) {
-	return t.issue(u, refreshAudience, t.refreshTTL)
-}
-
-func (t *Tokens) issue(u *domain.User, audience string, ttl time.Duration) (string, time.Time, error) {
-	if u == nil || u.ID <= 0 {
-		return "", time.Time{}, errors.New("failed to issue token: no user")
-	}
+// Issue returns a signed access token for u in session sessionID, and its
+// expiry.
+func (t *Tokens) Issue(u *domain.User, sessionID string) (string, time.Time, error) {
 	var id [16]byte
 	if _, err := rand.Read(id[:]); err != nil {
 		return "", time.Time{}, fmt.Errorf("failed to issue token: %w", err)
 	}
+	return t.issue(u, sessionID, hex.EncodeToString(id[:]), accessAudience, t.ttl)
+}
+
+// IssueRefresh returns a signed refresh token for u in session sessionID,
+// and its expiry; refreshID is the id the session will spend it by. A
+// refresh token is refused where an access token is expected, and the other
+// way round.
+func (t *Tokens) IssueRefresh(u *domain.User, sessionID, refreshID string) (string, time.Time, error) {
+	if refreshID == "" {
+		return "", time.Time{}, errors.New("failed to issue refresh token: no refresh id")
+	}
+	return t.issue(u, sessionID, refreshID, refreshAudience, t.refreshTTL)
+}
+
+func (t *Tokens) issue(u *domain.User, sessionID, jti, audience string, ttl time.Duration) (string, time.Time, error) {
+	if u == nil || u.ID <= 0 {
+		return "", time.Time{}, errors.New("failed to issue token: no user")
+	}
+	if sessionID == "" {
+		return "", time.Time{}, errors.New("failed to issue token: no session")
+	}
 	now := t.now().UTC().Truncate(time.Second)
 	exp := now.Add(ttl)
 	c := jwtClaims{
-		Role: u.Role,
-		Name: u.Name,
+		Role:      u.Role,
+		Name:      u.Name,
+		SessionID: sessionID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    issuer,
 			Subject:   strconv.FormatInt(u.ID, 10),
 			Audience:  jwt.ClaimStrings{audience},
 			ExpiresAt: jwt.NewNumericDate(exp),
 			IssuedAt:  jwt.NewNumericDate(now),
-			ID:        hex.EncodeToString(id[:]),
+			ID:        jti,
 		},
 	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+	tok.Header["kid"] = t.keys.signing.ID
+	s, err := tok.SignedString(t.keys.signing.Secret)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("failed to sign token: %w", err)
 	}
@@ -130,19 +167,27 @@ func (t *Tokens) issue(u *domain.User, audience string, ttl time.Duration) (stri
 // *domain.Error with code CodeAuthRequired (empty token), CodeTokenExpired
 // or CodeTokenInvalid.
 func (t *Tokens) Verify(token string) (*Claims, error) {
-	return t.verify(token, accessAudience)
+	return t.verify(token, accessAudience, false)
 }
 
 // VerifyRefresh checks a refresh token, with the same errors as Verify.
 func (t *Tokens) VerifyRefresh(token string) (*Claims, error) {
-	return t.verify(token, refreshAudience)
+	return t.verify(token, refreshAudience, false)
 }
 
-func (t *Tokens) verify(token, audience string) (*Claims, error) {
+// VerifyIgnoringExpiry checks an access token as Verify does but accepts
+// one past its expiry. Logout uses it: ending the session a genuine token
+// names is harmless however old the token, and a user must be able to log
+// out of a session whose access token has just expired.
+func (t *Tokens) VerifyIgnoringExpiry(token string) (*Claims, error) {
+	return t.verify(token, accessAudience, true)
+}
+
+func (t *Tokens) verify(token, audience string, anyAge bool) (*Claims, error) {
 	if token == "" {
 		return nil, &domain.Error{Code: CodeAuthRequired, Message: "authentication required"}
 	}
-	p := jwt.NewParser(
+	opts := []jwt.ParserOption{
 		// Only HS256: this refuses "none", RS256-with-our-secret-as-public-key
 		// confusion and anything else a forger might try.
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -152,22 +197,25 @@ func (t *Tokens) verify(token, audience string) (*Claims, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(t.now),
-	)
+	}
+	if anyAge {
+		// The signature is still checked; the claims are checked below,
+		// all but the expiry.
+		opts = []jwt.ParserOption{jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithoutClaimsValidation()}
+	}
 	var c jwtClaims
-	_, err := p.ParseWithClaims(token, &c, func(tok *jwt.Token) (any, error) {
-		if _, ok := tok.Method.(*jwt.SigningMethodHMAC); !ok || tok.Method.Alg() != jwt.SigningMethodHS256.Alg() {
-			return nil, fmt.Errorf("unexpected signing method %v", tok.Header["alg"])
-		}
-		return t.secret, nil
-	})
-	if err != nil {
+	if _, err := jwt.NewParser(opts...).ParseWithClaims(token, &c, t.keys.lookup); err != nil {
 		return nil, classify(err)
 	}
-	id, err := strconv.ParseInt(c.Subject, 10, 64)
-	if err != nil || id <= 0 || !c.Role.Valid() {
+	if anyAge && (c.Issuer != issuer || !slices.Contains(c.Audience, audience) || c.ExpiresAt == nil) {
 		return nil, invalid()
 	}
-	out := &Claims{UserID: id, Role: c.Role, Name: c.Name, ID: c.ID}
+	id, err := strconv.ParseInt(c.Subject, 10, 64)
+	if err != nil || id <= 0 || !c.Role.Valid() || c.SessionID == "" {
+		// A token without a session predates revocable sessions: log in again.
+		return nil, invalid()
+	}
+	out := &Claims{UserID: id, Role: c.Role, Name: c.Name, SessionID: c.SessionID, ID: c.ID}
 	if c.IssuedAt != nil {
 		out.IssuedAt = c.IssuedAt.UTC()
 	}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	tok := NewTokens(testSecret, 15*time.Minute, fixedClock(now))
 	u := &domain.User{ID: 42, Name: "Ada", Role: domain.RoleVendor}
-	s, exp, err := tok.Issue(u)
+	s, exp, err := tok.Issue(u, "sess-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,14 +33,14 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	if c.UserID != 42 || c.Role != domain.RoleVendor || c.Name != "Ada" || c.ID == "" || !c.ExpiresAt.Equal(exp) || !c.IssuedAt.Equal(now) {
+	if c.UserID != 42 || c.Role != domain.RoleVendor || c.Name != "Ada" || c.ID == "" || c.SessionID != "sess-1" || !c.ExpiresAt.Equal(exp) || !c.IssuedAt.Equal(now) {
 		t.Errorf("claims = %+v", c)
 	}
 	a := c.Actor()
 	if a.UserID != 42 || a.Role != domain.RoleVendor || a.Name != "Ada" {
 		t.Errorf("actor = %+v", a)
 	}
-	s2, _, _ := tok.Issue(u)
+	s2, _, _ := tok.Issue(u, "sess-1")
 	c2, _ := tok.Verify(s2)
 	if c2.ID == c.ID {
 		t.Error("two tokens share a jti")
@@ -49,7 +50,9 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 // forge signs arbitrary claims with an arbitrary method and key.
 func forge(t *testing.T, m jwt.SigningMethod, key any, claims jwt.MapClaims) string {
 	t.Helper()
-	s, err := jwt.NewWithClaims(m, claims).SignedString(key)
+	tok := jwt.NewWithClaims(m, claims)
+	tok.Header["kid"] = KeyID(testSecret) // our key's id: only the algorithm or the claims are wrong
+	s, err := tok.SignedString(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,16 +64,16 @@ func TestVerifyRefuses(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	tok := NewTokens(testSecret, 15*time.Minute, fixedClock(now))
 	u := &domain.User{ID: 7, Name: "Bo", Role: domain.RoleAdmin}
-	good, _, _ := tok.Issue(u)
-	refresh, _, _ := tok.IssueRefresh(u)
-	old, _, _ := NewTokens(testSecret, 15*time.Minute, fixedClock(now.Add(-time.Hour))).Issue(u)
+	good, _, _ := tok.Issue(u, "s")
+	refresh, _, _ := tok.IssueRefresh(u, "s", "r1")
+	old, _, _ := NewTokens(testSecret, 15*time.Minute, fixedClock(now.Add(-time.Hour))).Issue(u, "s")
 	// Within the leeway: still accepted.
-	justExpired, _, _ := NewTokens(testSecret, 15*time.Minute, fixedClock(now.Add(-15*time.Minute-10*time.Second))).Issue(u)
-	otherKey, _, _ := NewTokens([]byte("another-secret-another-secret-xx"), 15*time.Minute, fixedClock(now)).Issue(u)
-	oldOtherKey, _, _ := NewTokens([]byte("another-secret-another-secret-xx"), 15*time.Minute, fixedClock(now.Add(-time.Hour))).Issue(u)
+	justExpired, _, _ := NewTokens(testSecret, 15*time.Minute, fixedClock(now.Add(-15*time.Minute-10*time.Second))).Issue(u, "s")
+	otherKey, _, _ := NewTokens([]byte("another-secret-another-secret-xx"), 15*time.Minute, fixedClock(now)).Issue(u, "s")
+	oldOtherKey, _, _ := NewTokens([]byte("another-secret-another-secret-xx"), 15*time.Minute, fixedClock(now.Add(-time.Hour))).Issue(u, "s")
 	claims := func(mut func(jwt.MapClaims)) jwt.MapClaims {
 		c := jwt.MapClaims{"iss": "livedesk", "aud": "livedesk", "sub": "7", "role": "admin", "name": "Bo",
-			"iat": now.Unix(), "exp": now.Add(time.Minute).Unix(), "jti": "x"}
+			"iat": now.Unix(), "exp": now.Add(time.Minute).Unix(), "jti": "x", "sid": "s"}
 		if mut != nil {
 			mut(c)
 		}
@@ -114,6 +117,7 @@ func TestVerifyRefuses(t *testing.T) {
 		{"no expiry", forge(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { delete(c, "exp") })), CodeTokenInvalid},
 		{"issued in the future", forge(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() })), CodeTokenInvalid},
 		{"bad subject", forge(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { c["sub"] = "root" })), CodeTokenInvalid},
+		{"no session", forge(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { delete(c, "sid") })), CodeTokenInvalid},
 		{"bad role", forge(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { c["role"] = "superuser" })), CodeTokenInvalid},
 		{"expired and wrong audience", forge(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) {
 			c["aud"] = "other"
@@ -140,9 +144,125 @@ func TestVerifyRefuses(t *testing.T) {
 	if _, err := tok.VerifyRefresh(good); domain.ErrorCode(err) != CodeTokenInvalid {
 		t.Errorf("VerifyRefresh(access token) = %v, want %s", err, CodeTokenInvalid)
 	}
-	if c, err := tok.VerifyRefresh(refresh); err != nil || c.UserID != 7 {
+	if _, err := tok.Verify(forge(t, jwt.SigningMethodHS256, testSecret, claims(nil))); err != nil {
+		t.Errorf("the forge helper's well-formed token is refused, so the cases above prove nothing: %v", err)
+	}
+	if c, err := tok.VerifyRefresh(refresh); err != nil || c.UserID != 7 || c.SessionID != "s" || c.ID != "r1" {
 		t.Errorf("VerifyRefresh(refresh token) = %+v, %v", c, err)
 	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestKeyRotation(t *testing.T) {
+	t.Parallel()
+	oldKey := Key{ID: "2026-01", Secret: []byte("old-secret-old-secret-old-secret!!")}
+	newKey := Key{ID: "2026-06", Secret: []byte("new-secret-new-secret-new-secret!!")}
+	u := &domain.User{ID: 7, Name: "Bo", Role: domain.RoleAdmin}
+	before, err := NewTokensWithKeys([]Key{oldKey}, time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	during, err := NewTokensWithKeys([]Key{newKey, oldKey}, time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := NewTokensWithKeys([]Key{newKey}, time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldTok, _, _ := before.Issue(u, "s")
+	newTok, _, _ := during.Issue(u, "s")
+	if kid := headerKID(t, newTok); kid != "2026-06" {
+		t.Errorf("kid of a new token = %q, want the first key's 2026-06", kid)
+	}
+	if _, err := during.Verify(oldTok); err != nil {
+		t.Errorf("during the rotation a token of the old key is refused: %v", err)
+	}
+	if _, err := before.Verify(newTok); domain.ErrorCode(err) != CodeTokenInvalid {
+		t.Errorf("an instance without the new key accepted its token: %v", err)
+	}
+	if _, err := after.Verify(oldTok); domain.ErrorCode(err) != CodeTokenInvalid {
+		t.Errorf("after the old key is removed its token is still accepted: %v", err)
+	}
+	if _, err := after.Verify(newTok); err != nil {
+		t.Errorf("new token refused after the rotation: %v", err)
+	}
+	// A token that names the new key but is signed with the old one.
+	parts := strings.Split(oldTok, ".")
+	parts[0] = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","kid":"2026-06","typ":"JWT"}`))
+	if _, err := during.Verify(strings.Join(parts, ".")); domain.ErrorCode(err) != CodeTokenInvalid {
+		t.Errorf("a token whose kid names another key verified: %v", err)
+	}
+}
+
+func headerKID(t *testing.T, tok string) string {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h struct {
+		KID string `json:"kid"`
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		t.Fatal(err)
+	}
+	return h.KID
+}
+
+func TestParseKeys(t *testing.T) {
+	t.Parallel()
+	secret := "0123456789abcdef0123456789abcdef"
+	tests := []struct {
+		spec string
+		ids  []string
+		bad  bool
+	}{
+		{spec: secret, ids: []string{KeyID([]byte(secret))}},
+		{spec: "k2:" + secret + "2, k1:" + secret + "1", ids: []string{"k2", "k1"}},
+		{spec: "# rotated 2026-06\nk2:" + secret + "\n\nk1:" + secret + "\n", ids: []string{"k2", "k1"}},
+		{spec: "short", bad: true},
+		{spec: "k1:short", bad: true},
+		{spec: "k1:" + secret + ",k1:" + secret + "x", bad: true},
+		{spec: " , ", bad: true},
+	}
+	for _, tt := range tests {
+		keys, err := ParseKeys(tt.spec)
+		if tt.bad {
+			if err == nil {
+				t.Errorf("ParseKeys(%q) accepted %v", tt.spec, keys)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseKeys(%q): %v", tt.spec, err)
+			continue
+		}
+		var ids []string
+		for _, k := range keys {
+			ids = append(ids, k.ID)
+		}
+		if strings.Join(ids, " ") != strings.Join(tt.ids, " ") {
+			t.Errorf("ParseKeys(%q) ids = %v, want %v", tt.spec, ids, tt.ids)
+		}
+	}
+}
+
+func TestVerifyIgnoringExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tok := NewTokens(testSecret, 15*time.Minute, fixedClock(now))
+	u := &domain.User{ID: 7, Name: "Bo", Role: domain.RoleAdmin}
+	old, _, _ := NewTokens(testSecret, 15*time.Minute, fixedClock(now.Add(-48*time.Hour))).Issue(u, "s")
+	if c, err := tok.VerifyIgnoringExpiry(old); err != nil || c.SessionID != "s" {
+		t.Errorf("VerifyIgnoringExpiry(expired genuine token) = %+v, %v", c, err)
+	}
+	forged, _, _ := NewTokens([]byte("another-secret-another-secret-xx"), 15*time.Minute, fixedClock(now)).Issue(u, "s")
+	refresh, _, _ := tok.IssueRefresh(u, "s", "r")
+	for name, bad := range map[string]string{"forged": forged, "refresh": refresh, "garbage": "a.b.c"} {
+		if _, err := tok.VerifyIgnoringExpiry(bad); domain.ErrorCode(err) != CodeTokenInvalid {
+			t.Errorf("VerifyIgnoringExpiry(%s) = %v, want %s", name, err, CodeTokenInvalid)
+		}
+	}
+}

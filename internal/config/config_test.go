@@ -2,6 +2,8 @@ package config
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +69,28 @@ func TestBadEnvIsReported(t *testing.T) {
 	}
 }
 
+func TestLimitsSettings(t *testing.T) {
+	t.Parallel()
+	def := Default()
+	if def.MaxConnsPerIP <= 0 || def.MaxHTTPConnsPerIP <= 0 || def.HandshakesPerIP <= 0 || len(def.TrustedProxies) != 0 || def.MetricsAddr != "127.0.0.1:9464" {
+		t.Fatalf("defaults %+v: want finite connection limits, no trusted proxy, metrics on 127.0.0.1:9464", def)
+	}
+	cfg := Default()
+	env := map[string]string{"LIVEDESK_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1", "LIVEDESK_READ_TIMEOUT": "3s"}
+	fs, err := FlagSet("serve", &cfg, func(k string) string { return env[k] }, io.Discard,
+		"trusted-proxies", "metrics-addr", "read-timeout", "write-timeout", "max-conns-per-ip", "max-http-conns-per-ip", "handshakes-per-ip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Parse([]string{"--metrics-addr", "", "--write-timeout", "4s", "--handshakes-per-ip", "0.5", "--max-http-conns-per-ip", "7"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[1] != "127.0.0.1" || cfg.MetricsAddr != "" ||
+		cfg.ReadTimeout != 3*time.Second || cfg.WriteTimeout != 4*time.Second || cfg.HandshakesPerIP != 0.5 || cfg.MaxHTTPConnsPerIP != 7 {
+		t.Fatalf("got %+v", cfg)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -79,6 +103,11 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.JWTSecret = "short" }, "LIVEDESK_JWT_SECRET"},
 		{func(c *Config) { c.TokenTTL = time.Second }, "--token-ttl"},
 		{func(c *Config) { c.TokenTTL = 5 * time.Second }, ""},
+		{func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/8", "127.0.0.1"} }, ""},
+		{func(c *Config) { c.TrustedProxies = []string{"proxy.example.com"} }, "--trusted-proxies"},
+		{func(c *Config) { c.ReadTimeout = 0 }, "--read-timeout"},
+		{func(c *Config) { c.MaxConnsPerIP = -1 }, "--max-conns-per-ip"},
+		{func(c *Config) { c.MetricsAddr = c.Addr }, "--metrics-addr"},
 	}
 	for _, tt := range tests {
 		c := Default()
@@ -87,5 +116,29 @@ func TestValidate(t *testing.T) {
 		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 			t.Errorf("Validate() = %v, want error containing %q", err, tt.want)
 		}
+	}
+}
+
+func TestJWTSecretFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "jwt")
+	keys := "# rotated 2026-06\nk2:0123456789abcdef0123456789abcdef\nk1:fedcba9876543210fedcba9876543210\n"
+	if err := os.WriteFile(path, []byte(keys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	load := func(env map[string]string) (Config, error) {
+		cfg := Default()
+		_, err := FlagSet("serve", &cfg, func(k string) string { return env[k] }, io.Discard, "addr")
+		return cfg, err
+	}
+	cfg, err := load(map[string]string{"LIVEDESK_JWT_SECRET_FILE": path})
+	if err != nil || cfg.JWTSecret != strings.TrimSpace(keys) {
+		t.Errorf("from the file: %q, %v", cfg.JWTSecret, err)
+	}
+	if _, err := load(map[string]string{"LIVEDESK_JWT_SECRET_FILE": path, "LIVEDESK_JWT_SECRET": "x"}); err == nil {
+		t.Error("both the secret and its file were accepted")
+	}
+	if _, err := load(map[string]string{"LIVEDESK_JWT_SECRET_FILE": path + ".missing"}); err == nil || !strings.Contains(err.Error(), "LIVEDESK_JWT_SECRET_FILE") {
+		t.Errorf("a missing file: %v, want an error naming LIVEDESK_JWT_SECRET_FILE", err)
 	}
 }

@@ -90,6 +90,9 @@ type plan struct {
 	late      bool // pays irregularly and leaves a balance
 	pauseDay  int  // day the customer pauses (-1: never)
 	resumeDay int  // day it comes back (-1: never)
+	// subscribed customers get today's deliveries from a subscription
+	// (see rounds.go) instead of one-off deliveries.
+	subscribed bool
 
 	c      *domain.Customer
 	status domain.CustomerStatus
@@ -114,6 +117,30 @@ type op struct {
 	run func(ctx context.Context) error
 }
 
+// demoSetting marks, in the settings table, a database seeded by the demo.
+const demoSetting = "demo"
+
+// IsDemo reports whether the database was seeded as the demo business:
+// it carries the demo mark, or (seeded before the mark existed) its demo
+// admin. Only such a database may run the simulator, which changes
+// deliveries and balances at random.
+func IsDemo(ctx context.Context, svcs *service.Services) (bool, error) {
+	if _, ok, err := svcs.DB.GetSetting(ctx, demoSetting); err != nil || ok {
+		return ok, err
+	}
+	sys := domain.WithActor(ctx, domain.SystemActor())
+	users, _, err := svcs.Users.FindUsers(sys, domain.UserFilter{Search: AdminEmail, Page: domain.Page{Limit: 5}})
+	if err != nil {
+		return false, fmt.Errorf("failed to look for the demo admin: %w", err)
+	}
+	for _, u := range users {
+		if u.Email == AdminEmail {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // SeedWith is Seed with another size.
 func SeedWith(ctx context.Context, svcs *service.Services, rnd *rand.Rand, cfg Config) (Login, error) {
 	sys := domain.WithActor(ctx, domain.SystemActor())
@@ -121,6 +148,11 @@ func SeedWith(ctx context.Context, svcs *service.Services, rnd *rand.Rand, cfg C
 		return Login{}, fmt.Errorf("failed to check for users: %w", err)
 	} else if n > 0 {
 		return Login{}, ErrNotEmpty
+	}
+	// Marked before the first row: a database the demo seeded (even
+	// partly) is one the simulator may change.
+	if err := svcs.DB.SetSetting(ctx, demoSetting, "seeded"); err != nil {
+		return Login{}, err
 	}
 	s := &seeder{rnd: rnd, loc: svcs.Location(), now: svcs.Now()}
 	s.svcs = svcs.WithNow(func() time.Time { return s.clock })
@@ -225,6 +257,7 @@ func (s *seeder) makePlans(cfg Config) {
 		p.method = pick(s.rnd, []domain.PaymentMethod{domain.PaymentUPI, domain.PaymentUPI, domain.PaymentUPI, domain.PaymentCash,
 			domain.PaymentCash, domain.PaymentCard, domain.PaymentBankTransfer, domain.PaymentOther})
 		p.late = s.rnd.IntN(10) == 0
+		p.subscribed = s.rnd.IntN(100) < 85
 		if s.rnd.IntN(100) < 8 && cfg.Days > 10 {
 			p.pauseDay = max(p.joinDay+1, 1+s.rnd.IntN(cfg.Days-5))
 			if s.rnd.IntN(2) == 0 {
@@ -265,6 +298,9 @@ func (s *seeder) setStatus(p *plan, at time.Time, st domain.CustomerStatus) op {
 // tomorrow's deliveries, so the simulator has work.
 func (s *seeder) dayOps(day int, today bool) []op {
 	var ops []op
+	if today {
+		ops = append(ops, s.roundOps(day)...)
+	}
 	for _, p := range s.plans {
 		if p.joinDay == day {
 			ops = append(ops, s.createCustomer(p))
@@ -281,18 +317,23 @@ func (s *seeder) dayOps(day int, today bool) []op {
 			}
 			ops = append(ops, s.setStatus(p, s.dayAt(day, 11, s.rnd.IntN(60)), st))
 		case p.resumeDay:
-			ops = append(ops, s.setStatus(p, s.dayAt(day, 11, s.rnd.IntN(60)), domain.CustomerActive))
+			// Early, before the day's round is scheduled (from 03:00): a
+			// paused customer gets no delivery and no charge.
+			ops = append(ops, s.setStatus(p, s.dayAt(day, 2, s.rnd.IntN(60)), domain.CustomerActive))
 		}
 		if p.status != domain.CustomerActive {
 			continue
 		}
-		if (day+p.offset)%p.every == 0 {
+		// Subscribed customers' deliveries of today (and of tomorrow) come
+		// from their subscriptions.
+		subscribed := today && p.subscribed && p.joinDay < day
+		if (day+p.offset)%p.every == 0 && !subscribed {
 			ops = append(ops, s.deliveryOps(p, day, today)...)
 		}
 		if (day+p.payOffset)%p.payEvery == 0 && (!p.late || s.rnd.IntN(3) == 0) {
 			ops = append(ops, s.paymentOp(p, s.dayAt(day, 9+s.rnd.IntN(12), s.rnd.IntN(60))))
 		}
-		if today && (day+1+p.offset)%p.every == 0 {
+		if today && !subscribed && (day+1+p.offset)%p.every == 0 {
 			ops = append(ops, s.scheduleOp(p, day+1, s.clampNow(s.dayAt(day, 20, s.rnd.IntN(60)))))
 		}
 	}

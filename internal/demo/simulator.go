@@ -106,10 +106,19 @@ func (s *Simulator) move(ctx context.Context, d *domain.Delivery, to domain.Deli
 	if note != "" {
 		up.Note = &note
 	}
+	if to.NeedsReason() {
+		r := domain.ReasonNotHome
+		up.Reason = &r
+	}
 	if _, err := s.Svcs.Deliveries.UpdateDelivery(ctx, d.ID, up); err != nil {
 		// Someone else (a user of the demo) moved it first: not a failure.
 		if domain.ErrorCode(err) == domain.CodeInvalidTransition {
 			return "", nil
+		}
+		// The customer was paused meanwhile: the drop is not made (and
+		// not charged), as a driver would report it.
+		if domain.ErrorCode(err) == domain.CodeCustomerNotActive && to == domain.DeliveryDelivered {
+			return s.move(ctx, d, domain.DeliveryFailed, "Customer paused")
 		}
 		return "", fmt.Errorf("failed to move delivery %d to %s: %w", d.ID, to, err)
 	}
@@ -201,6 +210,9 @@ func (s *Simulator) schedule(ctx context.Context) (string, error) {
 	}
 	in.ScheduledFor = day.Format("2006-01-02")
 	d, err := s.Svcs.Deliveries.CreateDelivery(ctx, in)
+	if domain.ErrorCode(err) == domain.CodeCustomerNotActive {
+		return "", nil // paused since it was picked: no delivery, as for anyone
+	}
 	if err != nil {
 		return "", fmt.Errorf("failed to schedule delivery: %w", err)
 	}

@@ -8,10 +8,16 @@ type Actor struct {
 	UserID int64  `json:"id"`
 	Name   string `json:"name"`
 	Role   Role   `json:"role"`
+	// VendorID is the vendor a staff actor works for, once the service has
+	// read the staff member's assignment (0 otherwise).
+	VendorID int64 `json:"-"`
 }
 
 // IsAdmin reports whether the actor may see and change everything.
 func (a *Actor) IsAdmin() bool { return a != nil && a.Role == RoleAdmin }
+
+// IsStaff reports whether the actor is a member of a vendor's staff.
+func (a *Actor) IsStaff() bool { return a != nil && a.Role == RoleStaff }
 
 // SystemActor returns the actor of internal jobs (demo simulator, real-time
 // replay): it has admin rights and UserID 0.

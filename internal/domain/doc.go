@@ -5,6 +5,8 @@
 //
 // Money is always an integer number of minor units (cents) and times are UTC.
 // A customer's BalanceCents is what the customer owes: a delivered delivery
-// charges (adds) its amount, a payment credits (subtracts) its amount. The
+// charges (adds) its amount, a payment credits (subtracts) its amount, a
+// reversal undoes one of those, and an opening balance (LedgerOpeningBalance,
+// brought over by an import) adds what the customer owed before. The
 // balance always equals the sum of the customer's ledger entries.
 package domain

@@ -36,10 +36,13 @@ type Payment struct {
 	IdempotencyKey string        `json:"idempotencyKey,omitempty"`
 	RecordedBy     int64         `json:"recordedBy"`
 	CreatedAt      time.Time     `json:"createdAt"`
+	// ReversedAt and ReversalReason are set when the payment was reversed.
+	ReversedAt     *time.Time `json:"reversedAt,omitempty"`
+	ReversalReason string     `json:"reversalReason,omitempty"`
 }
 
 // PaymentCreate is the input of AddPayment. The same IdempotencyKey twice
-// creates one payment and returns it both times.
+// creates one payment and returns it both times (see Idempotency).
 type PaymentCreate struct {
 	CustomerID     int64         `json:"customerId"`
 	AmountCents    int64         `json:"amountCents"`
@@ -54,8 +57,10 @@ type CustomerBalance struct {
 	BalanceCents int64 `json:"balanceCents"`
 }
 
-// PaymentResult is what AddPayment returns. Created is false when an
-// earlier call with the same idempotency key already made the payment.
+// PaymentResult is what AddPayment returns. A retry with the same
+// idempotency key gets the first call's result again (Created true); Created
+// is false only when the payment was found by its key after that result
+// had been pruned (see service.IdempotencyRetention).
 type PaymentResult struct {
 	Payment  *Payment        `json:"payment"`
 	Customer CustomerBalance `json:"customer"`

@@ -7,16 +7,19 @@ import (
 
 // Role is what a user may do. Admins see and change everything; a vendor sees
 // and changes only its own customers, deliveries and payments. A vendor's
-// user ID is its vendor ID.
+// user ID is its vendor ID. Staff belong to one vendor and only work the
+// round of their assigned areas and shifts (today and tomorrow): they read
+// it, mark its deliveries and record cash or UPI paid at the door.
 type Role string
 
 const (
 	RoleAdmin  Role = "admin"
 	RoleVendor Role = "vendor"
+	RoleStaff  Role = "staff"
 )
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleVendor }
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleVendor || r == RoleStaff }
 
 // UserStatus says whether a user may log in.
 type UserStatus string
@@ -29,13 +32,17 @@ const (
 // Valid reports whether s is a known user status.
 func (s UserStatus) Valid() bool { return s == UserActive || s == UserSuspended }
 
-// User is an admin or a vendor.
+// User is an admin, a vendor or a member of a vendor's staff. VendorID,
+// AreaIDs and Shifts are set for staff only.
 type User struct {
 	ID           int64      `json:"id"`
 	Email        string     `json:"email"`
 	Name         string     `json:"name"`
 	Role         Role       `json:"role"`
 	Status       UserStatus `json:"status"`
+	VendorID     int64      `json:"vendorId,omitempty"`
+	AreaIDs      []int64    `json:"areaIds,omitempty"`
+	Shifts       []Shift    `json:"shifts,omitempty"`
 	LastSeenAt   *time.Time `json:"lastSeenAt,omitempty"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	UpdatedAt    time.Time  `json:"updatedAt"`
@@ -45,20 +52,28 @@ type User struct {
 // Actor returns the user as the actor of service calls.
 func (u *User) Actor() *Actor { return &Actor{UserID: u.ID, Name: u.Name, Role: u.Role} }
 
-// UserCreate is the input of CreateUser. Password is plain text; services hash it.
+// UserCreate is the input of CreateUser. Password is plain text; services
+// hash it. VendorID and AreaIDs are required for staff (and refused for
+// other roles); Shifts defaults to both shifts.
 type UserCreate struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Role     Role   `json:"role"`
-	Password string `json:"password"`
+	Email    string  `json:"email"`
+	Name     string  `json:"name"`
+	Role     Role    `json:"role"`
+	Password string  `json:"password"`
+	VendorID int64   `json:"vendorId,omitempty"`
+	AreaIDs  []int64 `json:"areaIds,omitempty"`
+	Shifts   []Shift `json:"shifts,omitempty"`
 }
 
-// UserUpdate changes the non-nil fields of a user.
+// UserUpdate changes the non-nil fields of a user. AreaIDs and Shifts
+// apply to staff only.
 type UserUpdate struct {
 	Name     *string     `json:"name,omitempty"`
 	Role     *Role       `json:"role,omitempty"`
 	Status   *UserStatus `json:"status,omitempty"`
 	Password *string     `json:"password,omitempty"`
+	AreaIDs  *[]int64    `json:"areaIds,omitempty"`
+	Shifts   *[]Shift    `json:"shifts,omitempty"`
 }
 
 // UserFilter selects users. Zero values mean "any".
@@ -80,8 +95,9 @@ type VendorMetrics struct {
 	OutstandingCents int64 `json:"outstandingCents"`
 }
 
-// UserService manages users and logins. Only admins list, create and change
-// users; any user reads itself.
+// UserService manages users and logins. Admins list, create and change
+// users; a vendor lists, creates and changes its own staff only; any user
+// reads itself.
 type UserService interface {
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,21 +100,18 @@ func TestAPI(t *testing.T) {
 			{name: "login oversized", method: "POST", path: "/api/auth/login", body: `{"email":"` + strings.Repeat("a", 70<<10) + `","password":"x"}`, status: 413, code: "PAYLOAD_TOO_LARGE"},
 			{name: "refresh with refresh token", method: "POST", path: "/api/auth/refresh", body: `{"refreshToken":"` + "{refreshToken}" + `"}`, status: 200,
 				check: func(t *testing.T, r *response) {
-					if r.str("token") == "" || r.str("user.role") != "admin" {
+					if r.str("token") == "" || r.str("user.role") != "admin" || r.str("refreshToken") == "" || r.str("refreshToken") == a.vars["refreshToken"] {
 						t.Errorf("refresh body = %s", r.raw)
 					}
 				}},
-			{name: "refresh with bearer", as: "vendorA", method: "POST", path: "/api/auth/refresh", status: 200,
-				check: func(t *testing.T, r *response) {
-					if r.str("token") == "" || r.str("refreshToken") == "" || r.str("user.email") != "a@example.com" {
-						t.Errorf("refresh body = %s", r.raw)
-					}
-				}},
-			{name: "refresh with an empty object and bearer (as the dashboard sends it)", as: "vendorB", method: "POST", path: "/api/auth/refresh", body: `{}`, status: 200},
+			// Only a refresh token renews a session: an access token, valid,
+			// expired or a suspended user's, is refused.
+			{name: "refresh with bearer", as: "vendorA", method: "POST", path: "/api/auth/refresh", status: 401, code: "TOKEN_INVALID"},
+			{name: "refresh with an empty object and bearer", as: "vendorB", method: "POST", path: "/api/auth/refresh", body: `{}`, status: 401, code: "TOKEN_INVALID"},
 			{name: "refresh with nothing", method: "POST", path: "/api/auth/refresh", status: 401, code: "AUTH_REQUIRED"},
-			{name: "refresh with expired bearer", as: "expired", method: "POST", path: "/api/auth/refresh", status: 401, code: "TOKEN_EXPIRED"},
+			{name: "refresh with expired bearer", as: "expired", method: "POST", path: "/api/auth/refresh", status: 401, code: "TOKEN_INVALID"},
 			{name: "refresh with access token as refresh token", method: "POST", path: "/api/auth/refresh", body: `{"refreshToken":"{adminToken}"}`, status: 401, code: "TOKEN_INVALID"},
-			{name: "refresh suspended", as: "suspended", method: "POST", path: "/api/auth/refresh", status: 401, code: "UNAUTHORIZED"},
+			{name: "refresh suspended", as: "suspended", method: "POST", path: "/api/auth/refresh", status: 401, code: "TOKEN_INVALID"},
 			{name: "refresh unknown field", method: "POST", path: "/api/auth/refresh", body: `{"token":"x"}`, status: 400, code: "INVALID", field: "token"},
 			{name: "me admin", as: "admin", method: "GET", path: "/api/me", status: 200, check: func(t *testing.T, r *response) {
 				if r.str("role") != "admin" || r.str("email") != "admin@example.com" || r.str("lastSeenAt") == "" {
@@ -211,7 +210,6 @@ func TestAPI(t *testing.T) {
 			{name: "get delivery", as: "vendorA", method: "GET", path: "/api/deliveries/{dNew}", status: 200, check: wantNum("amountCents", 3000)},
 			{name: "vendor B cannot read vendor A's delivery", as: "vendorB", method: "GET", path: "/api/deliveries/{dA}", status: 404, code: "NOT_FOUND"},
 			{name: "vendor B cannot change vendor A's delivery", as: "vendorB", method: "PATCH", path: "/api/deliveries/{dA}", body: `{"status":"cancelled"}`, status: 404, code: "NOT_FOUND"},
-			{name: "illegal transition scheduled→delivered", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"delivered"}`, status: 409, code: "INVALID_TRANSITION", field: "status"},
 			{name: "unknown status", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"teleported"}`, status: 400, code: "INVALID", field: "status"},
 			{name: "empty patch", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{}`, status: 400, code: "INVALID", field: "status"},
 			{name: "out for delivery", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"out_for_delivery"}`, status: 200,
@@ -220,6 +218,7 @@ func TestAPI(t *testing.T) {
 						t.Errorf("patched = %s", r.raw)
 					}
 				}},
+			{name: "illegal transition out_for_delivery→scheduled", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"scheduled"}`, status: 409, code: "INVALID_TRANSITION", field: "status"},
 			{name: "delivered (idempotency key header)", as: "vendorA", method: "PATCH", path: "/api/deliveries/{dNew}", body: `{"status":"delivered"}`, header: map[string]string{"Idempotency-Key": "deliver-1"}, status: 200,
 				check: func(t *testing.T, r *response) {
 					if r.str("delivery.status") != "delivered" || r.str("previousStatus") != "out_for_delivery" || r.str("delivery.deliveredAt") == "" {
@@ -251,32 +250,36 @@ func TestAPI(t *testing.T) {
 					}
 					a.vars["p1"] = itoa(r.num("payment.id"))
 				}},
-			{name: "same payment again: one payment", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":1000,"method":"upi","reference":"UPI-1"}`, header: map[string]string{"Idempotency-Key": "pay-1"}, status: 200,
+			{name: "same payment again: the first answer replayed", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":1000,"method":"upi","reference":"UPI-1"}`, header: map[string]string{"Idempotency-Key": `"pay-1"`}, status: 201,
 				check: func(t *testing.T, r *response) {
-					if itoa(r.num("payment.id")) != a.vars["p1"] || r.num("customer.balanceCents") != 2000 || r.body["created"] != false {
-						t.Errorf("replay = %s, want payment %s and balance 2000", r.raw, a.vars["p1"])
+					if itoa(r.num("payment.id")) != a.vars["p1"] || r.num("customer.balanceCents") != 2000 || r.body["created"] != true || r.header.Get("Idempotent-Replayed") != "true" {
+						t.Errorf("replay = %s %v, want payment %s and balance 2000, marked replayed", r.raw, r.header, a.vars["p1"])
 					}
 				}},
-			{name: "key reused for another amount", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":999,"method":"upi","idempotencyKey":"pay-1"}`, status: 409, code: "CONFLICT", field: "idempotencyKey"},
+			{name: "key reused for another amount", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":999,"method":"upi","idempotencyKey":"pay-1"}`, status: 422, code: "IDEMPOTENCY_KEY_REUSED", field: "idempotencyKey"},
+			{name: "payment without a key", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":1000,"method":"upi"}`, status: 400, code: "IDEMPOTENCY_KEY_REQUIRED", field: "idempotencyKey"},
+			{name: "malformed key", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":1000,"method":"upi"}`, header: map[string]string{"Idempotency-Key": `"unterminated`}, status: 400, code: "INVALID", field: "Idempotency-Key"},
+			{name: "key not ASCII", as: "vendorA", method: "POST", path: "/api/customers", body: `{"name":"Spacey"}`, header: map[string]string{"Idempotency-Key": `"ключ"`}, status: 400, code: "INVALID", field: "Idempotency-Key"},
 			{name: "balance after the retries", as: "vendorA", method: "GET", path: "/api/customers/{cA}", status: 200, check: wantNum("balanceCents", 2000)},
 			{name: "one payment listed", as: "vendorA", method: "GET", path: "/api/payments?customerId={cA}", status: 200, check: wantNum("total", 1)},
-			{name: "payment zero amount", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":0,"method":"cash"}`, status: 400, code: "INVALID", field: "amountCents"},
-			{name: "payment negative amount", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":-5,"method":"cash"}`, status: 400, code: "INVALID", field: "amountCents"},
-			{name: "payment bad method", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5,"method":"barter"}`, status: 400, code: "INVALID", field: "method"},
-			{name: "payment amount as float", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5.5,"method":"cash"}`, status: 400, code: "INVALID", field: "amountCents"},
-			{name: "payment unknown field", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5,"method":"cash","currency":"EUR"}`, status: 400, code: "INVALID", field: "currency"},
-			{name: "payment for another vendor's customer", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cB},"amountCents":5,"method":"cash"}`, status: 404, code: "NOT_FOUND", field: "customerId"},
-			{name: "payment oversized", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5,"method":"cash","reference":"` + strings.Repeat("r", 70<<10) + `"}`, status: 413, code: "PAYLOAD_TOO_LARGE"},
-			{name: "admin pays for vendor B's customer", as: "admin", method: "POST", path: "/api/payments", body: `{"customerId":{cB},"amountCents":700,"method":"cash"}`, status: 201, check: wantNum("customer.balanceCents", -700)},
+			{name: "payment zero amount", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":0,"method":"cash"}`, header: map[string]string{"Idempotency-Key": "k-0"}, status: 400, code: "INVALID", field: "amountCents"},
+			{name: "payment negative amount", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":-5,"method":"cash"}`, header: map[string]string{"Idempotency-Key": "k-1"}, status: 400, code: "INVALID", field: "amountCents"},
+			{name: "payment bad method", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5,"method":"barter"}`, header: map[string]string{"Idempotency-Key": "k-2"}, status: 400, code: "INVALID", field: "method"},
+			{name: "payment amount as float", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5.5,"method":"cash"}`, header: map[string]string{"Idempotency-Key": "k-3"}, status: 400, code: "INVALID", field: "amountCents"},
+			{name: "payment unknown field", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5,"method":"cash","currency":"EUR"}`, header: map[string]string{"Idempotency-Key": "k-4"}, status: 400, code: "INVALID", field: "currency"},
+			{name: "payment for another vendor's customer", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cB},"amountCents":5,"method":"cash"}`, header: map[string]string{"Idempotency-Key": "k-5"}, status: 404, code: "NOT_FOUND", field: "customerId"},
+			{name: "payment oversized", as: "vendorA", method: "POST", path: "/api/payments", body: `{"customerId":{cA},"amountCents":5,"method":"cash","reference":"` + strings.Repeat("r", 70<<10) + `"}`, header: map[string]string{"Idempotency-Key": "k-6"}, status: 413, code: "PAYLOAD_TOO_LARGE"},
+			{name: "admin pays for vendor B's customer", as: "admin", method: "POST", path: "/api/payments", body: `{"customerId":{cB},"amountCents":700,"method":"cash"}`, header: map[string]string{"Idempotency-Key": "k-7"}, status: 201, check: wantNum("customer.balanceCents", -700)},
 			{name: "vendor B sees only its payments", as: "vendorB", method: "GET", path: "/api/payments", status: 200, check: wantNum("total", 1)},
 			{name: "payments filtered", as: "admin", method: "GET", path: "/api/payments?method=cash&from=" + today + "&to=" + today + "&vendorId={vendorB}", status: 200, check: wantNum("total", 1)},
 			{name: "payments bad method filter", as: "admin", method: "GET", path: "/api/payments?method=gold", status: 400, code: "INVALID", field: "method"},
 			{name: "payments bad customer filter", as: "admin", method: "GET", path: "/api/payments?customerId=x", status: 400, code: "INVALID", field: "customerId"},
 
 			// Users.
-			{name: "admin lists users", as: "admin", method: "GET", path: "/api/users", status: 200, check: wantNum("total", 4)},
+			{name: "admin lists users", as: "admin", method: "GET", path: "/api/users", status: 200, check: wantNum("total", 5)}, // with vendor A's staff member
 			{name: "admin filters vendors", as: "admin", method: "GET", path: "/api/users?role=vendor&status=active", status: 200, check: wantNum("total", 2)},
-			{name: "vendor cannot list users", as: "vendorA", method: "GET", path: "/api/users", status: 403, code: "FORBIDDEN"},
+			{name: "vendor lists its own staff only", as: "vendorA", method: "GET", path: "/api/users", status: 200, check: wantNum("total", 1)},
+			{name: "another vendor lists no staff", as: "vendorB", method: "GET", path: "/api/users", status: 200, check: wantNum("total", 0)},
 			{name: "vendor cannot create users", as: "vendorA", method: "POST", path: "/api/users", body: `{"email":"x@example.com","role":"admin","password":"longenough"}`, status: 403, code: "FORBIDDEN"},
 			{name: "vendor cannot change users", as: "vendorA", method: "PATCH", path: "/api/users/{vendorA}", body: `{"role":"admin"}`, status: 403, code: "FORBIDDEN"},
 			{name: "no token cannot list users", method: "GET", path: "/api/users", status: 401, code: "AUTH_REQUIRED"},
@@ -288,7 +291,9 @@ func TestAPI(t *testing.T) {
 					a.vars["vNew"] = itoa(r.num("id"))
 				}},
 			{name: "new vendor logs in", method: "POST", path: "/api/auth/login", body: `{"email":"new@example.com","password":"new-vendor-pw"}`, status: 200,
-				check: func(t *testing.T, r *response) { a.tok["vNew"] = r.str("token") }},
+				check: func(t *testing.T, r *response) {
+					a.tok["vNew"], a.vars["vNewRefresh"] = r.str("token"), r.str("refreshToken")
+				}},
 			{name: "duplicate email", as: "admin", method: "POST", path: "/api/users", body: `{"email":"NEW@example.com","role":"vendor","password":"new-vendor-pw"}`, status: 409, code: "CONFLICT", field: "email"},
 			{name: "short password", as: "admin", method: "POST", path: "/api/users", body: `{"email":"p@example.com","role":"vendor","password":"short"}`, status: 400, code: "INVALID", field: "password"},
 			{name: "bad role", as: "admin", method: "POST", path: "/api/users", body: `{"email":"p@example.com","role":"owner","password":"longenough"}`, status: 400, code: "INVALID", field: "role"},
@@ -301,7 +306,7 @@ func TestAPI(t *testing.T) {
 					}
 				}},
 			{name: "suspended vendor's live token refused at once", as: "vNew", method: "GET", path: "/api/me", status: 401, code: "UNAUTHORIZED"},
-			{name: "suspended vendor cannot refresh", as: "vNew", method: "POST", path: "/api/auth/refresh", status: 401, code: "UNAUTHORIZED"},
+			{name: "suspended vendor cannot refresh", method: "POST", path: "/api/auth/refresh", body: `{"refreshToken":"{vNewRefresh}"}`, status: 401, code: "UNAUTHORIZED"},
 			{name: "admin cannot suspend itself", as: "admin", method: "PATCH", path: "/api/users/{admin}", body: `{"status":"suspended"}`, status: 400, code: "INVALID", field: "status"},
 			{name: "patch missing user", as: "admin", method: "PATCH", path: "/api/users/99999", body: `{"name":"x"}`, status: 404, code: "NOT_FOUND"},
 			{name: "patch user unknown field", as: "admin", method: "PATCH", path: "/api/users/{vendorA}", body: `{"email":"x@y.z"}`, status: 400, code: "INVALID", field: "email"},
@@ -317,6 +322,9 @@ func TestAPI(t *testing.T) {
 
 			// Figures and the log.
 			{name: "stats (admin)", as: "admin", method: "GET", path: "/api/stats", status: 200, check: func(t *testing.T, r *response) {
+				if r.str("timezone") != "UTC" || r.str("today") != today {
+					t.Errorf("stats zone %q today %q, want UTC %s", r.str("timezone"), r.str("today"), today)
+				}
 				if r.num("revenueTodayCents") != 3000 || r.num("paymentsTodayCents") != 1700 || r.num("paymentsToday") != 2 || r.num("seq") == 0 {
 					t.Errorf("stats = %s", r.raw)
 				}
@@ -328,7 +336,7 @@ func TestAPI(t *testing.T) {
 			}},
 			{name: "analytics defaults", as: "admin", method: "GET", path: "/api/analytics", status: 200, check: func(t *testing.T, r *response) {
 				series, _ := r.body["series"].([]any)
-				if len(series) != 30 || r.str("interval") != "day" || r.str("to") != today {
+				if len(series) != 30 || r.str("interval") != "day" || r.str("to") != today || r.str("timezone") != "UTC" {
 					t.Errorf("analytics: %d buckets, interval %q, to %q", len(series), r.str("interval"), r.str("to"))
 				}
 			}},
@@ -346,10 +354,35 @@ func TestAPI(t *testing.T) {
 				if len(it) != 3 || it[0].(map[string]any)["seq"].(float64) <= it[1].(map[string]any)["seq"].(float64) {
 					t.Errorf("activity = %s", r.raw)
 				}
-				if strings.Contains(string(r.raw), `"payload"`) {
-					t.Errorf("activity carries payloads")
+				// Each entry carries its payload, for the dashboard to write it in its own formats.
+				for _, e := range it {
+					if p, ok := e.(map[string]any)["payload"].(map[string]any); !ok || len(p) == 0 {
+						t.Errorf("activity entry without its payload: %v", e)
+					}
+				}
+				a.vars["actSeq"] = itoa(int64(it[0].(map[string]any)["seq"].(float64)))
+			}},
+			{name: "activity before", as: "admin", method: "GET", path: "/api/activity?before={actSeq}&limit=2", status: 200, check: func(t *testing.T, r *response) {
+				it := r.items()
+				top, _ := strconv.ParseInt(a.vars["actSeq"], 10, 64)
+				if len(it) != 2 || int64(it[0].(map[string]any)["seq"].(float64)) != top-1 || int64(it[1].(map[string]any)["seq"].(float64)) != top-2 {
+					t.Errorf("activity before %d = %s, want %d and %d", top, r.raw, top-1, top-2)
 				}
 			}},
+			{name: "activity before the first", as: "admin", method: "GET", path: "/api/activity?before=1", status: 200, check: func(t *testing.T, r *response) {
+				if len(r.items()) != 0 {
+					t.Errorf("activity before 1 = %s, want none", r.raw)
+				}
+			}},
+			{name: "activity vendor B before", as: "vendorB", method: "GET", path: "/api/activity?before={actSeq}&limit=1000", status: 200, check: func(t *testing.T, r *response) {
+				for _, e := range r.items() {
+					if v := e.(map[string]any)["vendorId"].(float64); itoa(int64(v)) != a.vars["vendorB"] {
+						t.Errorf("vendor B sees an event of vendor %v", v)
+					}
+				}
+			}},
+			{name: "activity before and after", as: "admin", method: "GET", path: "/api/activity?before=5&after=1", status: 400, code: "INVALID", field: "before"},
+			{name: "activity bad before", as: "admin", method: "GET", path: "/api/activity?before=0", status: 400, code: "INVALID", field: "before"},
 			{name: "activity after", as: "admin", method: "GET", path: "/api/activity?after=1&limit=2", status: 200, check: func(t *testing.T, r *response) {
 				it := r.items()
 				if len(it) != 2 || it[0].(map[string]any)["seq"].(float64) != 2 {
@@ -381,6 +414,14 @@ func TestAPI(t *testing.T) {
 				}
 			}},
 			{name: "events bad limit", as: "admin", method: "GET", path: "/api/events?limit=1001", status: 400, code: "INVALID", field: "limit"},
+			{name: "events cursor carries the epoch", as: "admin", method: "GET", path: "/api/events?after=1", status: 200, check: func(t *testing.T, r *response) {
+				if e := r.str("epoch"); e == "" || r.str("cursor") != fmt.Sprintf("%s:%d", e, int64(r.num("lastSeq"))) {
+					t.Errorf("epoch %q cursor %q lastSeq %v", e, r.str("cursor"), r.num("lastSeq"))
+				}
+			}},
+			{name: "events cursor of another epoch", as: "admin", method: "GET", path: "/api/events?after=zzzzzzzz:1", status: 409, code: "RESYNC_REQUIRED", field: "after"},
+			{name: "events cursor beyond the head", as: "vendorA", method: "GET", path: "/api/events?after=1000000", status: 409, code: "RESYNC_REQUIRED", field: "after"},
+			{name: "events bad cursor", as: "admin", method: "GET", path: "/api/events?after=:5", status: 400, code: "INVALID", field: "after"},
 			{name: "ops (admin)", as: "admin", method: "GET", path: "/api/ops", status: 200},
 			{name: "ops (vendor)", as: "vendorA", method: "GET", path: "/api/ops", status: 403, code: "FORBIDDEN"},
 			{name: "unknown endpoint", as: "admin", method: "GET", path: "/api/nope", status: 404, code: "NOT_FOUND"},

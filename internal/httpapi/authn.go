@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/livedesk/livedesk/internal/auth"
+	"github.com/livedesk/livedesk/internal/clientip"
 	"github.com/livedesk/livedesk/internal/domain"
 )
 
@@ -20,17 +21,23 @@ func bearer(r *http.Request) string {
 	return strings.TrimSpace(token)
 }
 
-// authed requires a valid access token of a user who is still active and
-// puts that user, as read now, in the context as the actor. Re-reading the
-// user (one primary-key lookup) is what makes a suspension or a role change
-// take effect on the very next request rather than when the token expires.
+// authed requires a valid access token of a session that has not ended,
+// of a user who is still active, and puts that user, as read now, in the
+// context as the actor. Checking the session and re-reading the user (one
+// query: two primary-key lookups joined) is what makes a logout, a password
+// reset, a suspension or a role change take effect on the very next request
+// rather than when the token expires.
 func (s *server) authed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" && bearer(r) == "" {
+			s.security(r, domain.SecurityTokenRefused, "", "malformed Authorization header on "+r.Method+" "+r.URL.Path)
 			s.error(w, r, &domain.Error{Code: auth.CodeTokenInvalid, Message: "the Authorization header must be \"Bearer <token>\""})
 			return
 		}
-		u, err := s.Tokens.Authenticate(r.Context(), s.Users, bearer(r))
+		u, _, err := s.Tokens.Authenticate(r.Context(), s.Sessions, bearer(r))
+		if domain.ErrorCode(err) == auth.CodeTokenInvalid {
+			s.security(r, domain.SecurityTokenRefused, "", "access token refused on "+r.Method+" "+r.URL.Path+": "+domain.ErrorMessage(err))
+		}
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -38,16 +45,10 @@ func (s *server) authed(next http.Handler) http.Handler {
 		if ri := infoFrom(r.Context()); ri != nil {
 			ri.userID = u.ID
 		}
-		ctx := domain.WithActor(r.Context(), u.Actor())
+		ctx := domain.WithClientAddr(domain.WithActor(r.Context(), u.Actor()), clientip.Addr(r))
 		s.touch(ctx, u)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		s.withIdempotency(next).ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// currentUser re-reads the token's user and refuses one that is gone or
-// suspended.
-func (s *server) currentUser(r *http.Request, c *auth.Claims) (*domain.User, error) {
-	return auth.CurrentUser(r.Context(), s.Users, c)
 }
 
 // lastSeenEvery is how stale a user's last-seen time may get before a

@@ -82,10 +82,6 @@ func (s *server) handleUpdateDelivery() http.Handler {
 			s.error(w, r, err)
 			return
 		}
-		if in.IdempotencyKey, err = idempotencyKey(r, in.IdempotencyKey); err != nil {
-			s.error(w, r, err)
-			return
-		}
 		ch, err := s.Deliveries.UpdateDelivery(r.Context(), id, in)
 		if err != nil {
 			s.error(w, r, err)
@@ -93,17 +89,4 @@ func (s *server) handleUpdateDelivery() http.Handler {
 		}
 		s.respond(w, r, http.StatusOK, ch)
 	})
-}
-
-// idempotencyKey merges the Idempotency-Key header with a key in the body;
-// both may be given only if they agree.
-func idempotencyKey(r *http.Request, body string) (string, error) {
-	h := r.Header.Get("Idempotency-Key")
-	switch {
-	case h == "":
-		return body, nil
-	case body == "" || body == h:
-		return h, nil
-	}
-	return "", domain.Invalid("idempotencyKey", "the Idempotency-Key header and the body's idempotencyKey differ")
 }

@@ -12,8 +12,13 @@ import (
 
 // Codes the API adds to the domain's.
 const (
-	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	codeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
+	codeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE" // a body that is not application/json where only JSON is taken
+	codeRequestTimeout       = "REQUEST_TIMEOUT"        // the request body did not arrive within --read-timeout
 )
+
+// statusOutcomeUnknown is the status of domain.CodeOutcomeUnknown.
+const statusOutcomeUnknown = http.StatusInternalServerError
 
 // errorBody is the shape of every error response:
 // {"error": {"code", "message", "field"?}}.
@@ -24,18 +29,30 @@ type errorBody struct {
 // statusOf maps an error code to its HTTP status.
 func statusOf(code string) int {
 	switch code {
-	case domain.CodeInvalid:
+	case domain.CodeInvalid, domain.CodeIdempotencyKeyRequired:
 		return http.StatusBadRequest
-	case domain.CodeConflict, domain.CodeInvalidTransition:
+	case domain.CodeIdempotencyKeyReused, domain.CodeImportInvalid:
+		return http.StatusUnprocessableEntity
+	case domain.CodeIdempotencyKeyInUse:
+		return http.StatusConflict
+	case domain.CodeOutcomeUnknown:
+		// Not 503: that invites a blind retry, which is safe only with
+		// the same idempotency key.
+		return statusOutcomeUnknown
+	case domain.CodeConflict, domain.CodeInvalidTransition, domain.CodeAlreadyReversed, domain.CodeCustomerNotActive, domain.CodeResyncRequired:
 		return http.StatusConflict
 	case domain.CodeNotFound:
 		return http.StatusNotFound
-	case domain.CodeUnauthorized, auth.CodeAuthRequired, auth.CodeTokenExpired, auth.CodeTokenInvalid:
+	case domain.CodeUnauthorized, auth.CodeAuthRequired, auth.CodeTokenExpired, auth.CodeTokenInvalid, auth.CodeSessionRevoked:
 		return http.StatusUnauthorized
 	case domain.CodeForbidden:
 		return http.StatusForbidden
 	case codeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case codeUnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
+	case codeRequestTimeout:
+		return http.StatusRequestTimeout
 	case domain.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case domain.CodeRateLimited:
@@ -57,7 +74,9 @@ func (s *server) error(w http.ResponseWriter, r *http.Request, err error) {
 		de = &domain.Error{Code: domain.CodeInternal, Message: "internal error; the details are in the server log"}
 	}
 	status := statusOf(de.Code)
-	if status == http.StatusInternalServerError && de.Code != domain.CodeInternal {
+	if de.Code == domain.CodeOutcomeUnknown {
+		s.Logger.WarnContext(r.Context(), "write outcome unknown", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()))
+	} else if status == http.StatusInternalServerError && de.Code != domain.CodeInternal {
 		// An unknown code from a lower layer is still a bug, not a client error.
 		s.Logger.ErrorContext(r.Context(), "unmapped error code", "err", err, "request_id", requestID(r.Context()))
 	}

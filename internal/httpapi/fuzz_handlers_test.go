@@ -70,14 +70,14 @@ func FuzzHandlers(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	del, err := svc.Deliveries.CreateDelivery(sys, domain.DeliveryCreate{CustomerID: cust.ID, ScheduledFor: "2026-01-01", Items: "Milk", Quantity: 1, AmountCents: 100})
+	del, err := svc.Deliveries.CreateDelivery(sys, domain.DeliveryCreate{CustomerID: cust.ID, ScheduledFor: time.Now().UTC().Format(time.DateOnly), Items: "Milk", Quantity: 1, AmountCents: 100})
 	if err != nil {
 		f.Fatal(err)
 	}
 	tokens := auth.NewTokens(apiSecret, time.Hour, nil)
 	h := NewServer(Deps{
 		Users: svc.Users, Customers: svc.Customers, Deliveries: svc.Deliveries, Payments: svc.Payments,
-		Events: svc.Events, Stats: svc.Stats, Tokens: tokens,
+		Events: svc.Events, Stats: svc.Stats, Sessions: svc.Sessions, Tokens: tokens,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Options: Options{
 			LoginPerIP:      auth.NewLimiter(1e9, time.Nanosecond, nil),
@@ -86,7 +86,11 @@ func FuzzHandlers(f *testing.F) {
 	})
 	var toks []string
 	for _, u := range []*domain.User{fx.Admin, fx.VendorA} {
-		tok, _, err := tokens.Issue(u)
+		g, err := svc.Sessions.StartSession(context.Background(), u.ID, domain.SessionMeta{})
+		if err != nil {
+			f.Fatal(err)
+		}
+		tok, _, err := tokens.Issue(u, g.Session.ID)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -37,15 +37,22 @@ type testAPI struct {
 
 func newTestAPI(t *testing.T, db *store.DB, opts Options) *testAPI {
 	t.Helper()
-	svc := service.New(db, service.Options{PasswordCost: bcrypt.MinCost})
+	svc := service.New(db, service.Options{PasswordCost: bcrypt.MinCost, ReportsDir: t.TempDir()})
 	tokens := auth.NewTokens(apiSecret, 15*time.Minute, nil)
 	logs := &syncBuffer{}
 	if opts.LoginPerIP == nil {
 		opts.LoginPerIP = auth.NewLimiter(1000, time.Millisecond, nil)
 	}
+	if opts.LoginPerPair == nil {
+		opts.LoginPerPair = auth.NewLimiter(1000, time.Millisecond, nil)
+	}
+	if opts.LoginPerAccount == nil {
+		opts.LoginPerAccount = auth.NewLimiter(1000, time.Millisecond, nil)
+	}
 	s := newServer(Deps{
 		Users: svc.Users, Customers: svc.Customers, Deliveries: svc.Deliveries, Payments: svc.Payments,
-		Events: svc.Events, Stats: svc.Stats, Tokens: tokens,
+		Events: svc.Events, Stats: svc.Stats, Reversals: svc.Reversals, Sessions: svc.Sessions, Security: svc.Security, Alerts: svc.Alerts, Settings: svc.Settings, Push: svc.Push, Tokens: tokens,
+		Products: svc.Products, Areas: svc.Areas, Subscriptions: svc.Subscriptions, Rounds: svc.Rounds, Statements: svc.Statements, Reports: svc.Reports,
 		Logger:  slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Ready:   db.Ping,
 		Ops:     func(context.Context) any { return map[string]any{"sockets": 0} },
@@ -57,8 +64,9 @@ func newTestAPI(t *testing.T, db *store.DB, opts Options) *testAPI {
 	return a
 }
 
-// seed creates an admin, two vendors, a suspended vendor, and for each
-// vendor a customer with one delivery.
+// seed creates an admin, two vendors, a suspended vendor, a staff member
+// of vendor A working its area A (customer A's), and for each vendor a
+// customer with one delivery (today, UTC).
 func (a *testAPI) seed() {
 	t := a.t
 	ctx := domain.WithActor(context.Background(), domain.SystemActor())
@@ -68,11 +76,7 @@ func (a *testAPI) seed() {
 			t.Fatalf("create user %s: %v", email, err)
 		}
 		a.vars[key] = fmt.Sprint(u.ID)
-		tok, _, err := a.tokens.Issue(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.tok[key] = tok
+		a.tok[key] = a.login(u)
 		return u
 	}
 	mk("admin", "admin@example.com", "Ada Admin", domain.RoleAdmin)
@@ -83,8 +87,25 @@ func (a *testAPI) seed() {
 	if _, err := a.svc.Users.UpdateUser(ctx, sus.ID, domain.UserUpdate{Status: &st}); err != nil {
 		t.Fatalf("suspend: %v", err)
 	}
+	// Vendor A's first area, worked by vendor A's staff member.
+	area, err := a.svc.Areas.CreateArea(ctx, domain.AreaCreate{VendorID: va.ID, Name: "Area 1"})
+	if err != nil {
+		t.Fatalf("create area: %v", err)
+	}
+	a.vars["areaA"] = fmt.Sprint(area.ID)
+	staff, err := a.svc.Users.CreateUser(ctx, domain.UserCreate{Email: "staff@example.com", Name: "Priya Staff", Role: domain.RoleStaff,
+		Password: "password-staff", VendorID: va.ID, AreaIDs: []int64{area.ID}})
+	if err != nil {
+		t.Fatalf("create staff: %v", err)
+	}
+	a.vars["staff"] = fmt.Sprint(staff.ID)
+	a.tok["staff"] = a.login(staff)
 	for key, v := range map[string]*domain.User{"A": va, "B": vb} {
-		c, err := a.svc.Customers.CreateCustomer(ctx, domain.CustomerCreate{Name: "Customer " + key, Phone: "+91 98450 0000" + fmt.Sprint(v.ID%10), VendorID: v.ID})
+		var areaID int64
+		if v == va {
+			areaID = area.ID
+		}
+		c, err := a.svc.Customers.CreateCustomer(ctx, domain.CustomerCreate{Name: "Customer " + key, Phone: "+91 98450 0000" + fmt.Sprint(v.ID%10), VendorID: v.ID, AreaID: areaID})
 		if err != nil {
 			t.Fatalf("create customer: %v", err)
 		}
@@ -96,8 +117,9 @@ func (a *testAPI) seed() {
 		a.vars["d"+key] = fmt.Sprint(d.ID)
 	}
 	now := time.Now()
-	expired, _, _ := auth.NewTokens(apiSecret, 15*time.Minute, func() time.Time { return now.Add(-time.Hour) }).Issue(va)
-	wrongKey, _, _ := auth.NewTokens([]byte("some-other-secret-some-other-secret"), 15*time.Minute, nil).Issue(va)
+	sid := a.sessionOf(a.tok["vendorA"])
+	expired, _, _ := auth.NewTokens(apiSecret, 15*time.Minute, func() time.Time { return now.Add(-time.Hour) }).Issue(va, sid)
+	wrongKey, _, _ := auth.NewTokens([]byte("some-other-secret-some-other-secret"), 15*time.Minute, nil).Issue(va, sid)
 	a.tok["expired"] = expired
 	a.tok["wrongKey"] = wrongKey
 	// An unsigned token claiming to be the admin.
@@ -105,6 +127,31 @@ func (a *testAPI) seed() {
 	a.tok["algNone"] = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + good[1] + "."
 	a.tok["garbage"] = "not.a.jwt"
 	a.vars["adminToken"] = a.tok["admin"]
+}
+
+// login starts a session for u, as a login would, and returns its access
+// token.
+func (a *testAPI) login(u *domain.User) string {
+	a.t.Helper()
+	g, err := a.svc.Sessions.StartSession(context.Background(), u.ID, domain.SessionMeta{Address: "192.0.2.1"})
+	if err != nil {
+		a.t.Fatalf("start session for %s: %v", u.Email, err)
+	}
+	tok, _, err := a.tokens.Issue(u, g.Session.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return tok
+}
+
+// sessionOf returns the session id of a token.
+func (a *testAPI) sessionOf(token string) string {
+	a.t.Helper()
+	c, err := a.tokens.VerifyIgnoringExpiry(token)
+	if err != nil {
+		a.t.Fatalf("sessionOf: %v", err)
+	}
+	return c.SessionID
 }
 
 // expand replaces {key} placeholders with the seeded ids.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/livedesk/livedesk/internal/domain"
@@ -26,6 +28,7 @@ func (s *server) respond(w http.ResponseWriter, r *http.Request, status int, v a
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	markReplay(w, r)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -77,6 +80,8 @@ func decodeError(err error, limit int64) error {
 	switch {
 	case errors.As(err, &tooBig):
 		return &domain.Error{Code: domain.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return &domain.Error{Code: codeRequestTimeout, Message: "the request body took too long to arrive"}
 	case errors.Is(err, io.EOF):
 		return domain.Invalid("", "the request body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -86,6 +91,9 @@ func decodeError(err error, limit int64) error {
 	case errors.As(err, &typ):
 		if typ.Field == "" {
 			return domain.Invalid("", "the request body must be a JSON %s", jsonKind(typ.Type.Kind().String()))
+		}
+		if e, ok := domain.TooLargeNumber(typ.Field, typ.Value); ok && jsonKind(typ.Type.Kind().String()) == "integer" {
+			return e
 		}
 		return domain.Invalid(typ.Field, "%s must be %s, not %s", typ.Field, article(jsonKind(typ.Type.Kind().String())), typ.Value)
 	}
@@ -119,4 +127,17 @@ func article(s string) string {
 		return "an " + s
 	}
 	return "a " + s
+}
+
+// requireJSON refuses a request whose body is not declared as JSON (415
+// UNSUPPORTED_MEDIA_TYPE). A browser sends text/plain, form or multipart
+// bodies cross-origin without asking (no CORS preflight); application/json
+// it sends only after a preflight the API answers for allowed origins only.
+func requireJSON(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return &domain.Error{Code: codeUnsupportedMediaType, Message: "send the body as JSON with Content-Type: application/json"}
+	}
+	return nil
 }

@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/livedesk/livedesk/internal/clientip"
 	"github.com/livedesk/livedesk/internal/domain"
 )
 
@@ -97,7 +97,7 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 		s.Logger.Log(r.Context(), level, "http request",
 			"request_id", ri.id, "method", r.Method, "path", r.URL.Path, "route", ri.route,
 			"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start),
-			"user_id", ri.userID, "remote", clientIP(r))
+			"user_id", ri.userID, "remote", clientip.Addr(r))
 	})
 }
 
@@ -165,7 +165,7 @@ func (s *server) cors(next http.Handler) http.Handler {
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		if allowed {
 			h.Set("Access-Control-Allow-Origin", origin)
-			h.Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id")
+			h.Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Idempotent-Replayed")
 		}
 		if !preflight {
 			next.ServeHTTP(w, r)
@@ -180,16 +180,6 @@ func (s *server) cors(next http.Handler) http.Handler {
 		h.Set("Access-Control-Max-Age", "600")
 		w.WriteHeader(http.StatusNoContent)
 	})
-}
-
-// clientIP is the address the connection comes from. Forwarded headers are
-// not trusted: anyone can send them, and the login limiter keys on this.
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
 }
 
 // slogLevel is the access-log level of a response: server failures stand

@@ -255,3 +255,62 @@ func TestServeOpenAPI(t *testing.T) {
 		t.Fatalf("GET /api/openapi.json = %d, valid JSON %v", rec.Code, json.Valid(rec.Body.Bytes()))
 	}
 }
+
+// TestOpenAPIDocumentsIdempotency checks that every write the API serves
+// (POST and PATCH outside /api/auth/) documents the Idempotency-Key header
+// and its answers: 409 IDEMPOTENCY_KEY_IN_USE, 422 IDEMPOTENCY_KEY_REUSED
+// and 500 OUTCOME_UNKNOWN; POST /api/payments documents it as required.
+func TestOpenAPIDocumentsIdempotency(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Ref string `json:"$ref"`
+			} `json:"parameters"`
+			Responses map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Parameters map[string]struct {
+				Name     string `json:"name"`
+				In       string `json:"in"`
+				Required bool   `json:"required"`
+			} `json:"parameters"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"IdempotencyKey", "IdempotencyKeyRequired"} {
+		if c := doc.Components.Parameters[p]; c.Name != "Idempotency-Key" || c.In != "header" || c.Required != (p == "IdempotencyKeyRequired") {
+			t.Errorf("components.parameters.%s = %+v", p, c)
+		}
+	}
+	writes := 0
+	for path, ops := range doc.Paths {
+		for m, op := range ops {
+			if (m != "post" && m != "patch") || strings.HasPrefix(path, "/api/auth/") {
+				continue
+			}
+			writes++
+			want := "#/components/parameters/IdempotencyKey"
+			if m == "post" && path == "/api/payments" {
+				want = "#/components/parameters/IdempotencyKeyRequired"
+			}
+			if !slices.ContainsFunc(op.Parameters, func(p struct {
+				Ref string `json:"$ref"`
+			}) bool {
+				return p.Ref == want
+			}) {
+				t.Errorf("%s %s does not document the Idempotency-Key header (%s)", m, path, want)
+			}
+			for _, status := range []string{"409", "422", "500"} {
+				if op.Responses[status] == nil {
+					t.Errorf("%s %s does not document %s", m, path, status)
+				}
+			}
+		}
+	}
+	if writes < 9 {
+		t.Errorf("only %d writes found", writes)
+	}
+}

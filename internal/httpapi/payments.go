@@ -36,9 +36,10 @@ func (s *server) handleListPayments() http.Handler {
 
 // handleAddPayment records a payment and answers {payment, customer:
 // {id, balanceCents}, created}, the same result the socket's payment:add
-// acknowledges: 201 when it is new, 200 when an earlier request with the
-// same idempotency key already recorded it (the same payment is returned,
-// nothing is credited twice).
+// acknowledges: 201 when it is new. An idempotency key is required; a retry
+// with it gets the first answer again (201, Idempotent-Replayed: true), and
+// one after that answer was pruned gets the payment found by its key (200,
+// created false): nothing is credited twice.
 func (s *server) handleAddPayment() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in domain.PaymentCreate
@@ -46,8 +47,7 @@ func (s *server) handleAddPayment() http.Handler {
 			s.error(w, r, err)
 			return
 		}
-		var err error
-		if in.IdempotencyKey, err = idempotencyKey(r, in.IdempotencyKey); err != nil {
+		if err := domain.RequirePaymentKey(r.Context(), in); err != nil {
 			s.error(w, r, err)
 			return
 		}

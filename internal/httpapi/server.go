@@ -23,8 +23,26 @@ type Deps struct {
 	Payments   domain.PaymentService
 	Events     domain.EventService
 	Stats      domain.StatsService
-	Tokens     *auth.Tokens
-	Logger     *slog.Logger
+	Sessions   domain.SessionService
+	Reversals  domain.ReversalService
+	Settings   domain.SettingsService
+	// Security records failed logins and refused tokens, and serves
+	// GET /api/security/events (nil: nothing is recorded, the route 503s).
+	Security domain.SecurityService
+
+	Products      domain.ProductService
+	Areas         domain.AreaService
+	Subscriptions domain.SubscriptionService
+	Rounds        domain.RoundService
+	Statements    domain.StatementService
+	Alerts        domain.AlertService
+	Reports       domain.ReportService
+	// Push serves the Web Push key, subscriptions and notification
+	// choices (nil: those routes answer 503).
+	Push domain.PushService
+
+	Tokens *auth.Tokens
+	Logger *slog.Logger
 
 	// Ready reports whether the server can do its work (database, and Redis
 	// when configured, reachable); nil means always ready.
@@ -32,6 +50,10 @@ type Deps struct {
 	// Ops returns the live operations figures served to admins at
 	// GET /api/ops (connected clients, recovery statistics...); nil serves {}.
 	Ops func(ctx context.Context) any
+	// OnSessionEnded, when set, is told of every session ended here (a
+	// logout, a reused refresh token) so that the real-time layer
+	// disconnects its sockets on every instance; it must not block.
+	OnSessionEnded func(sessionID string)
 
 	Options Options
 }
@@ -44,11 +66,16 @@ type Options struct {
 	// (CORS). Empty allows same-origin use only; "*" allows any origin
 	// (safe enough because credentials are bearer tokens, never cookies).
 	AllowedOrigins []string
-	// LoginPerIP and LoginPerAccount limit failed logins (defaults: 20 per
-	// client address, then one more every 3s; 5 per account, then one more
-	// every 30s).
+	// LoginPerIP and LoginPerPair refuse logins after failures per client
+	// address (default 20, then one more every 3s) and per (account,
+	// address) pair (default 5, then one more every 30s); past
+	// LoginPerAccount's failures per account from anywhere (default 10,
+	// then one every 30s) attempts on the account are slowed down by
+	// LoginSlowdown (default 2s), never refused. See loginGuard.
 	LoginPerIP      *auth.Limiter
+	LoginPerPair    *auth.Limiter
 	LoginPerAccount *auth.Limiter
+	LoginSlowdown   time.Duration
 	// Now is the clock (time.Now when nil); analytics defaults use it.
 	Now func() time.Time
 	// Observe, when set, is told of every request once it is answered:
@@ -63,8 +90,7 @@ const DefaultBodyLimit = 64 << 10
 type server struct {
 	Deps
 	bodyLimit int64
-	perIP     *auth.Limiter
-	perAcct   *auth.Limiter
+	logins    *loginGuard
 	now       func() time.Time
 	mux       *http.ServeMux
 	patterns  []string // every registered route, for the OpenAPI test
@@ -87,17 +113,10 @@ func newServer(deps Deps) *server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.perIP = o.LoginPerIP
-	if s.perIP == nil {
-		s.perIP = auth.NewLimiter(20, 3*time.Second, s.now)
-	}
-	s.perAcct = o.LoginPerAccount
-	if s.perAcct == nil {
-		s.perAcct = auth.NewLimiter(5, 30*time.Second, s.now)
-	}
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	s.logins = newLoginGuard(o, s.now, s.Logger)
 	s.routes()
 	return s
 }

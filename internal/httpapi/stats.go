@@ -23,7 +23,7 @@ func (s *server) handleStats() http.Handler {
 const maxAnalyticsDays = 3 * 366
 
 // handleAnalytics serves ?from&to&interval; the range defaults to the last
-// 30 days (today included) and the interval to day.
+// 30 days (the business's today included) and the interval to day.
 func (s *server) handleAnalytics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := newQuery(r)
@@ -38,22 +38,18 @@ func (s *server) handleAnalytics() http.Handler {
 			s.error(w, r, q.err)
 			return
 		}
-		today := s.now().UTC()
-		if aq.To == "" {
-			aq.To = today.Format(time.DateOnly)
-		}
-		to, _ := time.Parse(time.DateOnly, aq.To)
-		if aq.From == "" {
-			aq.From = to.AddDate(0, 0, -29).Format(time.DateOnly)
-		}
-		from, _ := time.Parse(time.DateOnly, aq.From)
-		switch {
-		case from.After(to):
-			s.error(w, r, domain.Invalid("from", "from (%s) must not be after to (%s)", aq.From, aq.To))
-			return
-		case to.Sub(from) > maxAnalyticsDays*24*time.Hour:
-			s.error(w, r, domain.Invalid("from", "the range may span at most %d days", maxAnalyticsDays))
-			return
+		// An absent to is the business's today, which the service knows.
+		if aq.From != "" && aq.To != "" {
+			from, _ := time.Parse(time.DateOnly, aq.From)
+			to, _ := time.Parse(time.DateOnly, aq.To)
+			switch {
+			case from.After(to):
+				s.error(w, r, domain.Invalid("from", "from (%s) must not be after to (%s)", aq.From, aq.To))
+				return
+			case to.Sub(from) > maxAnalyticsDays*24*time.Hour:
+				s.error(w, r, domain.Invalid("from", "the range may span at most %d days", maxAnalyticsDays))
+				return
+			}
 		}
 		a, err := s.Stats.Analytics(r.Context(), aq)
 		if err != nil {

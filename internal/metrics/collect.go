@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"github.com/livedesk/livedesk/internal/push"
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -52,6 +53,8 @@ var hubDescs = []struct {
 	{desc("recovery_attempts_total", "Reconnecting sockets that asked to recover their session."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.Recoveries) }},
 	{desc("recovery_successes_total", "Sessions recovered (missed events replayed)."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.Recovered) }},
 	{desc("recovery_replayed_messages_total", "Messages replayed to recovered sockets."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.Replayed) }},
+	{desc("recovery_log_reads_total", "Event-log reads made by replays (sockets recovering together share one)."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.ReplayLogReads) }},
+	{desc("initial_stats_reads_total", "Reads of the figures sent to new sockets (an audience's sockets connecting together share one)."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.InitialStatsReads) }},
 	{desc("resyncs_total", "Recoveries refused with RESYNC_REQUIRED (gap too large)."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.Resyncs) }},
 	{desc("events_published_total", "Event-log entries published to sockets."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.Published) }},
 	{desc("messages_broadcast_total", "Messages broadcast for published events."), prometheus.CounterValue, func(c *realtime.Counters) float64 { return float64(c.Sent) }},
@@ -76,5 +79,39 @@ func (hc *hubCollector) Collect(ch chan<- prometheus.Metric) {
 	c := hc.counters()
 	for _, d := range hubDescs {
 		ch <- prometheus.MustNewConstMetric(d.desc, d.kind, d.get(&c))
+	}
+}
+
+// pushCollector reads the Web Push sender's totals at scrape time: one
+// counter per outcome, in messages (one notification to one subscription).
+type pushCollector struct {
+	counters func() push.Counters
+}
+
+var pushDescs = []struct {
+	desc *prometheus.Desc
+	get  func(c *push.Counters) int64
+}{
+	{pushDesc("sent_total", "Web Push messages the push service accepted."), func(c *push.Counters) int64 { return c.Sent }},
+	{pushDesc("failed_total", "Web Push messages not accepted: an error answer, no answer in time, or not sendable."), func(c *push.Counters) int64 { return c.Failed }},
+	{pushDesc("subscriptions_removed_total", "Push subscriptions removed because the push service answered 404 or 410."), func(c *push.Counters) int64 { return c.Removed }},
+	{pushDesc("skipped_total", "Web Push messages not made because the user turned that kind of notification off (one per subscription)."), func(c *push.Counters) int64 { return c.Skipped }},
+	{pushDesc("dropped_total", "Web Push messages dropped because the sender's queue was full."), func(c *push.Counters) int64 { return c.Dropped }},
+}
+
+func pushDesc(name, help string) *prometheus.Desc {
+	return prometheus.NewDesc("livedesk_push_"+name, help, nil, nil)
+}
+
+func (pc *pushCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range pushDescs {
+		ch <- d.desc
+	}
+}
+
+func (pc *pushCollector) Collect(ch chan<- prometheus.Metric) {
+	c := pc.counters()
+	for _, d := range pushDescs {
+		ch <- prometheus.MustNewConstMetric(d.desc, prometheus.CounterValue, float64(d.get(&c)))
 	}
 }

@@ -1,8 +1,8 @@
 // Package metrics exports Livedesk's figures in the Prometheus format at
 // GET /metrics: sockets and their events (through the optional hooks of
 // packages engineio and socketio, which know nothing of Prometheus), the
-// hub's recovery totals, HTTP requests by route and status, database
-// transactions, and the Go runtime and process. Everything lives in one
+// hub's recovery totals, the Web Push sender's totals, HTTP requests by
+// route and status, database transactions, and the Go runtime and process. Everything lives in one
 // registry per Metrics value: no global state.
 package metrics
 
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/livedesk/livedesk/engineio"
+	"github.com/livedesk/livedesk/internal/push"
 	"github.com/livedesk/livedesk/internal/realtime"
 	"github.com/livedesk/livedesk/socketio"
 	"github.com/prometheus/client_golang/prometheus"
@@ -135,6 +136,12 @@ func (m *Metrics) ObserveTx(kind string, d time.Duration, err error) {
 	if err != nil {
 		m.dbErrors.WithLabelValues(kind).Inc()
 	}
+}
+
+// Push exports the Web Push sender's totals: messages sent, failed,
+// dropped, skipped by the users' choices, and subscriptions removed.
+func (m *Metrics) Push(counters func() push.Counters) {
+	m.reg.MustRegister(&pushCollector{counters: counters})
 }
 
 // Hub exports the real-time hub's totals: recovery attempts, successes and

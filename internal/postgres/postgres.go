@@ -52,6 +52,10 @@ func Open(ctx context.Context, url string) (*store.DB, error) {
 		s.Close()
 		return nil, fmt.Errorf("failed to migrate postgres: %w", err)
 	}
+	if err := s.LoadTimeZone(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -89,8 +93,18 @@ func Dialect() store.Dialect {
 		},
 		Classify:      classify,
 		MigrationLock: migrationLock,
+		// pg_restore creates the database or the tables anew: new oids.
+		LogOrigin: `SELECT (SELECT oid FROM pg_database WHERE datname = current_database())::text || ':' || 'event_counter'::regclass::oid::text`,
 		// Repeatable read gives stats one snapshot across their queries.
 		ReadTx: sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+		// A commit whose answer is lost is resolved by transaction id
+		// (PostgreSQL 13+), on another connection.
+		TxID:           `SELECT pg_current_xact_id()::text`,
+		TxStatus:       `SELECT pg_xact_status(CAST(? AS text)::xid8)`,
+		CommitAnswered: commitAnswered,
+		// Keyed by schema too, so that databases in different schemas (the
+		// tests') never contend.
+		TryXactLock: `pg_try_advisory_xact_lock(hashtextextended(current_schema() || ':' || ?, 0))`,
 	}
 }
 
@@ -133,6 +147,17 @@ func classify(err error) (store.ErrKind, string) {
 		return store.ErrBusy, ""
 	}
 	return store.ErrOther, ""
+}
+
+// commitAnswered reports whether a commit error is PostgreSQL's own answer
+// (the transaction did not commit). Anything else may have been a lost
+// answer and is resolved by transaction id. pgconn.SafeToRetry is no guide
+// here: when the connection drops while the COMMIT's answer is awaited, pgx
+// reports "conn closed", an error it marks safe to retry although COMMIT had
+// reached the server.
+func commitAnswered(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe)
 }
 
 // The driver registers itself as "pgx"; referencing stdlib keeps the import.

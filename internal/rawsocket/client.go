@@ -78,6 +78,10 @@ type Client struct {
 	WS  *websocket.Conn
 
 	packets chan Packet
+	// early holds the events that came before the CONNECT answer (a
+	// recovered socket's missed events): Next returns them first, as the
+	// official client emits its buffered events once connected.
+	early   []Packet
 	done    chan struct{}
 	closing chan struct{} // closed by Close, so a full queue never blocks the reader forever
 	once    sync.Once
@@ -144,7 +148,7 @@ func (c *Client) Connect(ctx context.Context, auth any) (string, error) {
 		return "", err
 	}
 	for {
-		p, err := c.Next(ctx)
+		p, err := c.next(ctx)
 		if err != nil {
 			return "", err
 		}
@@ -159,6 +163,10 @@ func (c *Client) Connect(ctx context.Context, auth any) (string, error) {
 			}
 			c.PID = v.PID
 			return v.SID, nil
+		case '2':
+			c.mu.Lock()
+			c.early = append(c.early, p)
+			c.mu.Unlock()
 		case '4':
 			ce := &ConnectError{}
 			if err := json.Unmarshal(p.Args, ce); err != nil {
@@ -237,6 +245,19 @@ func (c *Client) CallJSON(ctx context.Context, event string, args ...any) (json.
 
 // Next returns the next packet that is not an acknowledgement.
 func (c *Client) Next(ctx context.Context) (Packet, error) {
+	c.mu.Lock()
+	if len(c.early) > 0 {
+		p := c.early[0]
+		c.early = c.early[1:]
+		c.mu.Unlock()
+		return p, nil
+	}
+	c.mu.Unlock()
+	return c.next(ctx)
+}
+
+// next returns the next packet read from the connection.
+func (c *Client) next(ctx context.Context) (Packet, error) {
 	for c.noRead && len(c.packets) == 0 {
 		if err := c.readOne(ctx); err != nil {
 			return Packet{}, err

@@ -19,6 +19,10 @@ type DeliveryCommand struct {
 	Status         domain.DeliveryStatus `json:"status"`
 	Note           *string               `json:"note,omitempty"`
 	IdempotencyKey string                `json:"idempotencyKey,omitempty"`
+	Reason         *domain.Reason        `json:"reason,omitempty"`
+	ReasonText     *string               `json:"reasonText,omitempty"`
+	// ExpectedStatus: as PATCH /api/deliveries/{id} (CONFLICT with current when it no longer holds).
+	ExpectedStatus *domain.DeliveryStatus `json:"expectedStatus,omitempty"`
 }
 
 // RefreshCommand is the argument of auth:refresh.
@@ -49,9 +53,24 @@ var serverEvents = []asyncEvent{
 	{EventDelivery, "A delivery was created or changed", reflect.TypeFor[DeliveryPayload]()},
 	{EventPayment, "A payment was recorded", reflect.TypeFor[PaymentPayload]()},
 	{EventCustomer, "A customer was created or changed", reflect.TypeFor[CustomerPayload]()},
-	{EventActivity, "An activity-log entry was appended", reflect.TypeFor[ActivityPayload]()},
+	{EventPaymentReversed, "A payment was reversed (admins' correction)", reflect.TypeFor[PaymentReversedPayload]()},
+	{EventDeliveryReversed, "A delivered delivery was reversed and its charge refunded", reflect.TypeFor[DeliveryReversedPayload]()},
+	{EventCustomerRemoved, "A customer moved to another vendor: the old vendor drops it", reflect.TypeFor[CustomerRemovedPayload]()},
+	{EventActivity, "An activity-feed entry was appended (every change; not a security happening that is no change, such as a failed login: see security:event)", reflect.TypeFor[ActivityPayload]()},
 	{EventUser, "A user was created or changed (admins only)", reflect.TypeFor[UserPayload]()},
 	{EventPresence, "Admins online changed (admins only)", reflect.TypeFor[PresencePayload]()},
+	{EventSecurity, "A security event was recorded (admins only; a failed login or refused token or socket sends this alone, without activity:updated)", reflect.TypeFor[SecurityPayload]()},
+	{EventProduct, "A product was created or changed", reflect.TypeFor[ProductPayload]()},
+	{EventRate, "A customer's own rate for a product was set or removed", reflect.TypeFor[RatePayload]()},
+	{EventArea, "A delivery area was created or changed", reflect.TypeFor[AreaPayload]()},
+	{EventSubscription, "A subscription was created, changed, paused or a pause cancelled", reflect.TypeFor[SubscriptionPayload]()},
+	{EventGenerated, "A day's deliveries were generated from subscriptions (one event per vendor and run)", reflect.TypeFor[GeneratedPayload]()},
+	{EventAlertRaised, "An alert was raised (admins only)", reflect.TypeFor[AlertPayload]()},
+	{EventAlertUpdated, "An alert changed: its message or severity, or an admin acknowledged it (admins only)", reflect.TypeFor[AlertPayload]()},
+	{EventAlertResolved, "An alert's condition ended (admins only)", reflect.TypeFor[AlertPayload]()},
+	{EventReportProgress, "A report job moved on (a few per second at most; admins and the report's vendor)", reflect.TypeFor[ReportProgressPayload]()},
+	{EventReportReady, "A report is ready to download (admins and the report's vendor)", reflect.TypeFor[ReportReadyPayload]()},
+	{EventReportFailed, "A report failed or was cancelled (admins and the report's vendor)", reflect.TypeFor[ReportFailedPayload]()},
 	{EventError, "An asynchronous problem", reflect.TypeFor[ErrorPayload]()},
 }
 
@@ -65,9 +84,11 @@ type asyncCommand struct {
 var clientCommands = []asyncCommand{
 	{CmdStats, "Current figures for the caller", nil, reflect.TypeFor[domain.Stats]()},
 	{CmdPing, "Round-trip measurement", nil, reflect.TypeFor[PingReply]()},
-	{CmdDelivery, "Change a delivery's status", reflect.TypeFor[DeliveryCommand](), reflect.TypeFor[domain.DeliveryChange]()},
-	{CmdPayment, "Record a payment", reflect.TypeFor[domain.PaymentCreate](), reflect.TypeFor[domain.PaymentResult]()},
+	{CmdDelivery, "Change a delivery's status (an idempotencyKey makes a retry safe: it gets the first acknowledgement)", reflect.TypeFor[DeliveryCommand](), reflect.TypeFor[domain.DeliveryChange]()},
+	{CmdPayment, "Record a payment (idempotencyKey required: a retry with it gets the first acknowledgement, never a second payment)", reflect.TypeFor[domain.PaymentCreate](), reflect.TypeFor[domain.PaymentResult]()},
 	{CmdAuthRefresh, "Replace the connection's token before it expires", reflect.TypeFor[RefreshCommand](), reflect.TypeFor[RefreshReply]()},
+	{CmdBulkStatus, "Change the status of many deliveries (as POST /api/deliveries/status)", reflect.TypeFor[domain.BulkStatus](), reflect.TypeFor[domain.BulkStatusResult]()},
+	{CmdAlertAck, "Acknowledge an open alert (admins only; every admin gets alert:updated naming who)", reflect.TypeFor[domain.AlertAck](), reflect.TypeFor[domain.Alert]()},
 }
 
 // AsyncAPI returns the AsyncAPI 3.0 document of the real-time API, served
@@ -76,10 +97,22 @@ var clientCommands = []asyncCommand{
 // acknowledgement.
 func AsyncAPI() map[string]any {
 	s := newSchemas(map[string]reflect.Type{
-		"DeliveryPayload.Delivery": reflect.TypeFor[domain.Delivery](),
-		"PaymentPayload.Payment":   reflect.TypeFor[domain.Payment](),
-		"CustomerPayload.Customer": reflect.TypeFor[domain.Customer](),
-		"UserPayload.User":         reflect.TypeFor[domain.User](),
+		"DeliveryPayload.Delivery":         reflect.TypeFor[domain.Delivery](),
+		"PaymentPayload.Payment":           reflect.TypeFor[domain.Payment](),
+		"CustomerPayload.Customer":         reflect.TypeFor[domain.Customer](),
+		"UserPayload.User":                 reflect.TypeFor[domain.User](),
+		"PaymentReversedPayload.Reversal":  reflect.TypeFor[domain.Reversal](),
+		"PaymentReversedPayload.Payment":   reflect.TypeFor[domain.Payment](),
+		"DeliveryReversedPayload.Reversal": reflect.TypeFor[domain.Reversal](),
+		"DeliveryReversedPayload.Delivery": reflect.TypeFor[domain.Delivery](),
+
+		"ProductPayload.Product":           reflect.TypeFor[domain.Product](),
+		"RatePayload.Rate":                 reflect.TypeFor[domain.CustomerRate](),
+		"AreaPayload.Area":                 reflect.TypeFor[domain.Area](),
+		"SubscriptionPayload.Subscription": reflect.TypeFor[domain.Subscription](),
+		"AlertPayload.Alert":               reflect.TypeFor[domain.Alert](),
+		"ReportReadyPayload.Report":        reflect.TypeFor[domain.Report](),
+		"ReportFailedPayload.Report":       reflect.TypeFor[domain.Report](),
 	})
 	messages := map[string]any{}
 	chanMessages := map[string]any{}
@@ -122,7 +155,8 @@ func AsyncAPI() map[string]any {
 			"title":   "Livedesk real-time API",
 			"version": "1.0.0",
 			"description": "Socket.IO v5 (Engine.IO v4) at /socket.io/, namespace \"/\". " +
-				"Authenticate with io(url, {auth: {token}}). See docs/events.md.",
+				"Authenticate with io(url, {auth: {token}}). Admins receive every event, vendors their own; " +
+				"staff the delivery, payment, subscription and deliveries:generated events of their round only. See docs/events.md.",
 		},
 		"defaultContentType": "application/json",
 		"servers": map[string]any{

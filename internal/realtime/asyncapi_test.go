@@ -38,19 +38,26 @@ func TestAsyncAPIDocumentsEveryEvent(t *testing.T) {
 		names[m.Name] = true
 	}
 	for _, want := range []string{EventStats, EventDelivery, EventPayment, EventCustomer, EventActivity, EventPresence, EventError, EventUser,
-		CmdStats, CmdPing, CmdDelivery, CmdPayment, CmdAuthRefresh} {
+		EventPaymentReversed, EventDeliveryReversed, EventCustomerRemoved,
+		CmdStats, CmdPing, CmdDelivery, CmdPayment, CmdAuthRefresh,
+		EventProduct, EventRate, EventArea, EventSubscription, EventGenerated, CmdBulkStatus,
+		EventAlertRaised, EventAlertUpdated, EventAlertResolved, CmdAlertAck} {
 		if !names[want] {
 			t.Errorf("message %q is not documented", want)
 		}
 	}
 	// Payload fields come from the Go types: spot-check the contract fields.
 	wantFields := map[string][]string{
-		"PaymentPayload":  {"seq", "at", "payment", "customer"},
-		"DeliveryPayload": {"seq", "at", "delivery", "previousStatus"},
-		"CustomerPayload": {"seq", "at", "customer", "change"},
-		"Payment":         {"id", "customerId", "amountCents", "method", "recordedBy", "createdAt"},
-		"Customer":        {"name", "phone", "email", "address", "status", "vendorId", "balanceCents"},
-		"Stats":           {"activeCustomers", "deliveriesToday", "revenueTodayCents", "seq"},
+		"PaymentPayload":          {"seq", "at", "payment", "customer"},
+		"DeliveryPayload":         {"seq", "at", "delivery", "previousStatus"},
+		"CustomerPayload":         {"seq", "at", "customer", "change"},
+		"PaymentReversedPayload":  {"seq", "at", "reversal", "payment", "customer"},
+		"DeliveryReversedPayload": {"seq", "at", "reversal", "delivery", "customer"},
+		"CustomerRemovedPayload":  {"seq", "at", "customerId", "vendorId", "reason"},
+		"Reversal":                {"id", "entity", "entityId", "customerId", "vendorId", "amountCents", "reason", "reversedBy", "createdAt"},
+		"Payment":                 {"id", "customerId", "amountCents", "method", "recordedBy", "createdAt", "reversedAt", "reversalReason"},
+		"Customer":                {"name", "phone", "email", "address", "status", "vendorId", "balanceCents"},
+		"Stats":                   {"timezone", "today", "activeCustomers", "deliveriesToday", "revenueTodayCents", "seq"},
 	}
 	for schema, fields := range wantFields {
 		props := doc.Components.Schemas[schema].Properties

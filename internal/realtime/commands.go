@@ -1,9 +1,11 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/livedesk/livedesk/internal/domain"
@@ -62,8 +64,8 @@ func (h *Hub) registerCommands(s *socketio.Socket, d *socketData, exp *expiry) {
 		if err := decodeArg(args, &in); err != nil {
 			return nil, err
 		}
-		if in.IdempotencyKey == "" {
-			return nil, domain.Invalid("idempotencyKey", "idempotencyKey is required: retries must not record a payment twice")
+		if err := domain.RequirePaymentKey(ctx, in); err != nil {
+			return nil, err
 		}
 		return h.deps.Payments.AddPayment(ctx, in)
 	})
@@ -79,8 +81,29 @@ func (h *Hub) registerCommands(s *socketio.Socket, d *socketData, exp *expiry) {
 			return nil, domain.Invalid("status", "status is required")
 		}
 		return h.deps.Deliveries.UpdateDelivery(ctx, in.ID, domain.DeliveryUpdate{
-			Status: &in.Status, Note: in.Note, IdempotencyKey: in.IdempotencyKey,
+			Status: &in.Status, Note: in.Note, IdempotencyKey: in.IdempotencyKey, Reason: in.Reason, ReasonText: in.ReasonText,
+			ExpectedStatus: in.ExpectedStatus,
 		})
+	})
+	handle(CmdAlertAck, func(ctx context.Context, args socketio.Args) (any, error) {
+		if h.deps.Alerts == nil {
+			return nil, &domain.Error{Code: domain.CodeUnavailable, Message: "alerts are not available on this server"}
+		}
+		var in domain.AlertAck
+		if err := decodeArg(args, &in); err != nil {
+			return nil, err
+		}
+		return h.deps.Alerts.AckAlert(ctx, in)
+	})
+	handle(CmdBulkStatus, func(ctx context.Context, args socketio.Args) (any, error) {
+		var in domain.BulkStatus
+		if err := decodeArg(args, &in); err != nil {
+			return nil, err
+		}
+		if h.deps.Rounds == nil {
+			return nil, domain.Errorf(domain.CodeUnavailable, "bulk status changes are not served here")
+		}
+		return h.deps.Rounds.UpdateDeliveryStatuses(ctx, in)
 	})
 	handle(CmdAuthRefresh, func(ctx context.Context, args socketio.Args) (any, error) {
 		var in RefreshCommand
@@ -93,6 +116,16 @@ func (h *Hub) registerCommands(s *socketio.Socket, d *socketData, exp *expiry) {
 		}
 		if claims.UserID != d.UserID || claims.Role != d.Role {
 			return nil, &domain.Error{Code: CodeTokenInvalid, Message: "the token belongs to another user"}
+		}
+		if err := h.deps.AuthSessions.CheckSession(ctx, claims.SessionID, claims.UserID); err != nil {
+			return nil, err
+		}
+		if claims.SessionID != d.SessionID {
+			// The user logged in again (another tab, after a logout): the
+			// socket now belongs to the new session.
+			s.Leave(roomSession(d.SessionID))
+			s.Join(roomSession(claims.SessionID))
+			d.SessionID = claims.SessionID
 		}
 		d.ExpiresAt = claims.ExpiresAt
 		_ = s.SetData(d)
@@ -111,11 +144,18 @@ func decodeArg(args socketio.Args, v any) error {
 	if len(raw) > maxCommandBytes {
 		return &domain.Error{Code: domain.CodeTooLarge, Message: "argument too large"}
 	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		// JSON would decode null into an empty command.
+		return domain.Invalid("", "an object argument is required")
+	}
 	dec := json.NewDecoder(bytesReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
+			if e, ok := domain.TooLargeNumber(te.Field, te.Value); ok && strings.HasPrefix(te.Type.Kind().String(), "int") {
+				return e
+			}
 			return domain.Invalid(te.Field, "%s has the wrong type: want %s", te.Field, te.Type)
 		}
 		if field, ok := unknownField(err); ok {

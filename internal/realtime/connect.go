@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"sync"
 	"time"
 
+	"github.com/livedesk/livedesk/engineio"
 	"github.com/livedesk/livedesk/internal/auth"
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/socketio"
@@ -20,6 +20,8 @@ type socketData struct {
 	Name      string      `json:"name"`
 	Role      domain.Role `json:"role"`
 	ExpiresAt time.Time   `json:"expiresAt"`
+	SessionID string      `json:"sessionId"`          // the login session of the token
+	VendorID  int64       `json:"vendorId,omitempty"` // a staff member's vendor
 }
 
 func (d *socketData) actor() *domain.Actor {
@@ -54,31 +56,71 @@ func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) (err error) 
 		code := domain.ErrorCode(err)
 		if code != CodeTokenExpired {
 			code = CodeTokenInvalid
+			h.security(ctx, domain.SecurityTokenRefused, s.Handshake().Address, 0, "socket handshake refused: "+domain.ErrorMessage(err))
 		}
 		return connectError(code, domain.ErrorMessage(err))
 	}
-	u, err := h.deps.Users.FindUserByID(domain.WithActor(ctx, claims.Actor()), claims.UserID)
+	u, err, sessionErr := h.identity(ctx, claims)
 	switch {
-	case domain.ErrorCode(err) == domain.CodeUnavailable:
+	case domain.ErrorCode(err) == domain.CodeUnavailable || ctx.Err() != nil:
+		// A busy database, or a client that left while waiting for it: not
+		// a refused token (no security event, which would be one more
+		// write in a reconnect storm).
 		return connectError(domain.CodeUnavailable, "the server is busy; retrying")
 	case err != nil || u.Status != domain.UserActive || u.Role != claims.Role:
 		h.counters.refused.Add(1)
+		h.security(ctx, domain.SecurityTokenRefused, s.Handshake().Address, claims.UserID,
+			"socket handshake refused: the token's account is gone, suspended or has another role")
 		return connectError(CodeTokenInvalid, "this account cannot connect; log in again")
 	}
-	data := socketData{UserID: u.ID, Name: u.Name, Role: u.Role, ExpiresAt: claims.ExpiresAt}
+	// After the user: a suspended or changed account is told so, as
+	// before; a session ended otherwise (logout, new password, reused
+	// refresh token, reactivation) is SESSION_REVOKED.
+	if sessionErr != nil {
+		if domain.ErrorCode(sessionErr) != CodeSessionRevoked {
+			h.log.Warn("realtime: cannot check a session", "err", sessionErr)
+			return connectError(domain.CodeUnavailable, "the server is busy; retrying")
+		}
+		h.counters.refused.Add(1)
+		return connectError(CodeSessionRevoked, "this session has ended; log in again")
+	}
+	data := socketData{UserID: u.ID, Name: u.Name, Role: u.Role, ExpiresAt: claims.ExpiresAt, SessionID: claims.SessionID, VendorID: u.VendorID}
 	if err := s.SetData(data); err != nil {
 		return err
 	}
-	addr := s.Handshake().Address
-	if !h.ips.acquire(addr) {
-		h.counters.refused.Add(1)
-		return connectError(domain.CodeRateLimited, "too many connections from this address")
-	}
-	// The socket's context ends however the socket ends, even if it never
-	// finishes connecting.
-	context.AfterFunc(s.Context(), func() { h.ips.release(addr) })
 	s.Join(audienceRooms(&data)...)
+	if data.Role == domain.RoleStaff {
+		// Counted from the handshake, before a replay reads up to the
+		// cursor, so that no live event after it is left unmatched; the
+		// count goes down when the socket disconnects (onConnection). A
+		// socket refused after this point leaves it one too high, which
+		// costs only the matching.
+		h.staffOnline.Add(1)
+	}
 	return nil
+}
+
+// identity reads the user of a token (err: gone or unreadable) and whether
+// its login session is live (sessionErr: SESSION_REVOKED, or why it could
+// not be told). With AuthSessions that read both at once
+// (auth.SessionUsers, as the service does), it is one read of the
+// database per handshake instead of two: a reconnect storm is thousands of
+// handshakes.
+func (h *Hub) identity(ctx context.Context, claims *auth.Claims) (u *domain.User, err, sessionErr error) {
+	if su, ok := h.deps.AuthSessions.(auth.SessionUsers); ok {
+		u, live, err := su.SessionUser(ctx, claims.SessionID, claims.UserID)
+		switch {
+		case err != nil:
+			return nil, err, nil
+		case !live:
+			return u, nil, &domain.Error{Code: CodeSessionRevoked, Message: "this session has ended; log in again"}
+		}
+		return u, nil, nil
+	}
+	if u, err = h.deps.Users.FindUserByID(domain.WithActor(ctx, claims.Actor()), claims.UserID); err != nil {
+		return nil, err, nil
+	}
+	return u, nil, h.deps.AuthSessions.CheckSession(ctx, claims.SessionID, claims.UserID)
 }
 
 // tokenOf extracts the access token from the handshake's auth object: none
@@ -118,11 +160,17 @@ func (h *Hub) verify(token string) (*auth.Claims, error) {
 }
 
 func audienceRooms(d *socketData) []string {
-	rooms := []string{roomUser(d.UserID)}
-	if d.Role == domain.RoleAdmin {
+	rooms := []string{roomUser(d.UserID), roomSession(d.SessionID)}
+	switch d.Role {
+	case domain.RoleAdmin:
 		return append(rooms, roomAdmins)
+	case domain.RoleVendor:
+		return append(rooms, roomVendor(d.UserID))
 	}
-	return append(rooms, roomVendor(d.UserID))
+	// Staff join no business room (vendor-wide events would show customers
+	// and payments off their round): the events of their round are sent to
+	// their user room one by one (see staffMessages).
+	return rooms
 }
 
 // onConnection runs once the socket is connected (and replayed, when it
@@ -134,19 +182,23 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 		return
 	}
 	h.counters.connected.Add(1)
-	h.log.Info("socket connected", "sid", s.ID(), "user_id", d.UserID, "role", d.Role,
+	h.log.Info("socket connected", "sid", engineio.LogID(s.ID()), "user_id", d.UserID, "role", d.Role,
 		"transport", s.Transport(), "recovered", s.Recovered(), "remote", s.Handshake().Address)
 	exp := newExpiry(h, s, d.ExpiresAt)
 	if d.Role == domain.RoleAdmin {
-		// Asynchronously: a fetch across instances may wait for a dead one,
-		// and the socket's first stats and commands must not.
-		go h.broadcastPresence(s.Context())
+		// Asynchronously (and coalesced): a fetch across instances may
+		// wait for a dead one, and the socket's first stats and commands
+		// must not.
+		h.presenceChanged()
 	}
 	pid := s.PID()
 	s.OnDisconnect(func(reason socketio.DisconnectReason) {
 		exp.stop()
+		if d.Role == domain.RoleStaff {
+			h.staffOnline.Add(-1)
+		}
 		h.counters.disconnected.Add(1)
-		h.log.Info("socket disconnected", "sid", s.ID(), "user_id", d.UserID, "reason", string(reason))
+		h.log.Info("socket disconnected", "sid", engineio.LogID(s.ID()), "user_id", d.UserID, "reason", string(reason))
 		if reason == socketio.ReasonClientNamespaceDisconnect && h.sessions != nil {
 			// The client left on purpose: its next connection starts afresh.
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -156,7 +208,7 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 			cancel()
 		}
 		if d.Role == domain.RoleAdmin && !h.shuttingDown.Load() {
-			h.broadcastPresence(context.Background())
+			h.presenceChanged()
 		}
 	})
 	h.registerCommands(s, &d, exp)
@@ -171,7 +223,10 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 // event before its connection dropped would not be replayed what it missed.
 // The emit happens under h.mu so that no live event is ordered around it.
 func (h *Hub) sendInitialStats(s *socketio.Socket, d *socketData) {
-	st, err := h.deps.Stats.Stats(domain.WithActor(s.Context(), d.actor()))
+	if d.Role == domain.RoleStaff {
+		return // staff see no figures (and are sent no business events to recover)
+	}
+	st, err := h.initialStatsOf(d)
 	if err != nil {
 		h.log.Warn("realtime: failed to compute stats for a new socket", "user", d.UserID, "err", err)
 		return
@@ -179,7 +234,7 @@ func (h *Hub) sendInitialStats(s *socketio.Socket, d *socketData) {
 	payload := StatsPayload{Stats: st, At: h.opts.Now().UTC()}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	_ = s.EmitWithOffset(strconv.FormatInt(h.cursor, 10), EventStats, payload)
+	_ = s.EmitWithOffset(FormatOffset(h.logEpoch(), h.cursor, -1), EventStats, payload)
 }
 
 // expiry disconnects a socket when its token expires, unless the client
@@ -216,11 +271,13 @@ func (e *expiry) stop() {
 	}
 }
 
-// revokeIfNeeded disconnects the sockets of a user who was suspended or
-// whose role changed: their rooms no longer match what they may see.
+// revokeIfNeeded disconnects the sockets of a user whose sessions were
+// ended (a new password, a suspension, a reactivation, a new role) or whose
+// rooms no longer match what it may see.
 func (h *Hub) revokeIfNeeded(ctx context.Context, ev *domain.Event) {
 	var p struct {
-		User *domain.User `json:"user"`
+		User            *domain.User `json:"user"`
+		SessionsRevoked bool         `json:"sessionsRevoked"`
 	}
 	if err := decodeJSON(ev.Payload, &p); err != nil || p.User == nil {
 		return
@@ -236,42 +293,46 @@ func (h *Hub) revokeIfNeeded(ctx context.Context, ev *domain.Event) {
 		if decodeJSON(info.Data, &d) != nil {
 			continue
 		}
-		if p.User.Status != domain.UserActive || p.User.Role != d.Role {
-			s, ok := h.ns.Socket(info.ID)
-			if !ok {
-				continue
-			}
-			_ = s.Emit(EventError, ErrorPayload{Code: "SESSION_REVOKED", Message: "your account was changed by an administrator; log in again"})
-			h.counters.revoked.Add(1)
-			s.Disconnect(false)
+		changed := p.User.Status != domain.UserActive || p.User.Role != d.Role
+		// A session started after the change (a login with the new
+		// password, in the moment before this event was read) is not ended.
+		if !changed && !(p.SessionsRevoked && h.sessionEnded(ctx, &d)) {
+			continue
 		}
+		s, ok := h.ns.Socket(info.ID)
+		if !ok {
+			continue
+		}
+		_ = s.Emit(EventError, ErrorPayload{Code: CodeSessionRevoked, Message: "your account was changed by an administrator; log in again"})
+		h.counters.revoked.Add(1)
+		s.Disconnect(false)
 	}
 }
 
-// ipCounter limits sockets per client address.
-type ipCounter struct {
-	max   int
-	mu    sync.Mutex
-	count map[string]int
+// sessionEnded reports whether the session of a socket has ended; when the
+// database cannot tell, it errs on the side of ending it.
+func (h *Hub) sessionEnded(ctx context.Context, d *socketData) bool {
+	return h.deps.AuthSessions.CheckSession(ctx, d.SessionID, d.UserID) != nil
 }
 
-func newIPCounter(max int) *ipCounter { return &ipCounter{max: max, count: map[string]int{}} }
-
-func (c *ipCounter) acquire(ip string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.max > 0 && c.count[ip] >= c.max {
-		return false
+// EndSession disconnects the sockets of a login session, on every instance
+// of the cluster (through the adapter), with SESSION_REVOKED: the REST API
+// calls it on logout and when a reused refresh token ends a session. Should
+// an instance miss the message, its sockets of the session are still
+// refused at their next handshake or auth:refresh, and dropped when their
+// access token expires.
+func (h *Hub) EndSession(sessionID string) {
+	if sessionID == "" {
+		return
 	}
-	c.count[ip]++
-	return true
-}
-
-func (c *ipCounter) release(ip string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.count[ip]--; c.count[ip] <= 0 {
-		delete(c.count, ip)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	room := roomSession(sessionID)
+	if err := h.ns.To(room).Emit(ctx, EventError, ErrorPayload{Code: CodeSessionRevoked, Message: "this session has ended; log in again"}); err != nil {
+		h.log.Warn("realtime: cannot tell a session's sockets it ended", "err", err)
+	}
+	if err := h.ns.In(room).DisconnectSockets(ctx, false); err != nil {
+		h.log.Warn("realtime: cannot disconnect a session's sockets", "err", err)
 	}
 }
 
@@ -280,4 +341,15 @@ func decodeJSON(b []byte, v any) error {
 		return errors.New("empty JSON")
 	}
 	return json.Unmarshal(b, v)
+}
+
+// security records a refused token or socket; it never fails the caller.
+func (h *Hub) security(ctx context.Context, kind, addr string, userID int64, detail string) {
+	if h.deps.Security == nil {
+		return
+	}
+	e := &domain.SecurityEvent{Kind: kind, Address: addr, UserID: userID, Detail: detail}
+	if err := h.deps.Security.RecordSecurityEvent(ctx, e); err != nil {
+		h.log.Warn("realtime: failed to record a security event", "kind", kind, "err", err)
+	}
 }

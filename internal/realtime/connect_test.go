@@ -44,7 +44,7 @@ func TestVerifyRefusesExpiredTokens(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	issuer := auth.NewTokens([]byte("0123456789abcdef0123456789abcdef"), 5*time.Second, func() time.Time { return t0 })
-	token, exp, err := issuer.Issue(&domain.User{ID: 7, Name: "Ann", Role: domain.RoleAdmin, Status: domain.UserActive})
+	token, exp, err := issuer.Issue(&domain.User{ID: 7, Name: "Ann", Role: domain.RoleAdmin, Status: domain.UserActive}, "s")
 	if err != nil {
 		t.Fatal(err)
 	}

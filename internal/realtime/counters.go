@@ -11,7 +11,17 @@ type Counters struct {
 	Published, Sent, StatsSent       int64
 	Commands, RateLimited            int64
 	Recoveries, Recovered, Replayed  int64
-	Resyncs, SlowDropped             int64
+	// ReplayLogReads counts the event-log reads replays made: one per
+	// range no earlier replay left in the hub's tail of the log.
+	ReplayLogReads       int64
+	Resyncs, SlowDropped int64
+	// SocketErrors counts connections closed by a transport or parse
+	// error (the slow consumers dropped among them), for the
+	// socket_errors alert rule.
+	SocketErrors int64
+	// InitialStatsReads counts the reads of the figures sent to new
+	// sockets: one serves all of an audience's sockets connecting at once.
+	InitialStatsReads int64
 }
 
 // Counters returns the hub's current totals.
@@ -23,8 +33,9 @@ func (h *Hub) Counters() Counters {
 		Expired: c.expired.Load(), Revoked: c.revoked.Load(),
 		Published: c.published.Load(), Sent: c.sent.Load(), StatsSent: c.statsSent.Load(),
 		Commands: c.commands.Load(), RateLimited: c.rateLimited.Load(),
-		Recoveries: c.recoveries.Load(), Recovered: c.recovered.Load(), Replayed: c.replayed.Load(),
-		Resyncs: c.resyncs.Load(), SlowDropped: c.slowDropped.Load(),
+		Recoveries: c.recoveries.Load(), Recovered: c.recovered.Load(), Replayed: c.replayed.Load(), ReplayLogReads: c.logReads.Load(),
+		Resyncs: c.resyncs.Load(), SlowDropped: c.slowDropped.Load(), SocketErrors: c.socketErrors.Load(),
+		InitialStatsReads: c.initialStatsReads.Load(),
 	}
 }
 
@@ -34,6 +45,30 @@ func (h *Hub) engineHooks() *engineio.Hooks {
 	var hooks engineio.Hooks
 	if h.opts.EngineHooks != nil {
 		hooks = *h.opts.EngineHooks
+	}
+	// The per-address session count; the application's own session hooks,
+	// if any, after it.
+	open, closed := hooks.SessionOpen, hooks.SessionClose
+	hooks.SessionOpen = func(c *engineio.Conn) {
+		h.limits.opened(c)
+		if open != nil {
+			open(c)
+		}
+	}
+	hooks.SessionClose = func(c *engineio.Conn) {
+		h.limits.closed(c)
+		if closed != nil {
+			closed(c)
+		}
+	}
+	onClose := hooks.Close
+	hooks.Close = func(transport, reason string) {
+		if reason == engineio.ReasonTransportError || reason == engineio.ReasonParseError {
+			h.counters.socketErrors.Add(1)
+		}
+		if onClose != nil {
+			onClose(transport, reason)
+		}
 	}
 	next := hooks.QueueFull
 	hooks.QueueFull = func() {

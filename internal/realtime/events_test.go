@@ -49,6 +49,36 @@ func TestMessages(t *testing.T) {
 			},
 		},
 		{
+			name:      "payment reversed",
+			ev:        domain.Event{Seq: 11, At: at, Action: domain.ActionPaymentReversed, Entity: domain.EntityPayment, EntityID: 3, VendorID: 2, Payload: json.RawMessage(`{"reversal":{"id":1,"entity":"payment","entityId":3,"amountCents":500},"payment":{"id":3,"reversedAt":"2026-11-25T10:00:00Z"},"customer":{"id":9,"balanceCents":0}}`)},
+			wantNames: []string{EventPaymentReversed, EventActivity},
+			check: func(t *testing.T, m map[string]any) {
+				if m["reversal"].(map[string]any)["entityId"] != 3.0 || m["payment"].(map[string]any)["reversedAt"] == nil || m["customer"].(map[string]any)["balanceCents"] != 0.0 || m["seq"] != 11.0 {
+					t.Errorf("payment:reversed payload = %v", m)
+				}
+			},
+		},
+		{
+			name:      "delivery reversed",
+			ev:        domain.Event{Seq: 12, At: at, Action: domain.ActionDeliveryReversed, Entity: domain.EntityDelivery, EntityID: 4, VendorID: 2, Payload: json.RawMessage(`{"reversal":{"id":2,"entity":"delivery","entityId":4,"amountCents":-700},"delivery":{"id":4,"status":"delivered"},"customer":{"id":9,"balanceCents":-700}}`)},
+			wantNames: []string{EventDeliveryReversed, EventActivity},
+			check: func(t *testing.T, m map[string]any) {
+				if m["reversal"].(map[string]any)["amountCents"] != -700.0 || m["delivery"].(map[string]any)["id"] != 4.0 || m["customer"].(map[string]any)["balanceCents"] != -700.0 {
+					t.Errorf("delivery:reversed payload = %v", m)
+				}
+			},
+		},
+		{
+			name:      "customer removed from the old vendor",
+			ev:        domain.Event{Seq: 13, At: at, Action: domain.ActionCustomerRemoved, Entity: domain.EntityCustomer, EntityID: 9, VendorID: 2, Payload: json.RawMessage(`{"customerId":9,"reason":"moved"}`)},
+			wantNames: []string{EventCustomerRemoved, EventActivity},
+			check: func(t *testing.T, m map[string]any) {
+				if m["customerId"] != 9.0 || m["vendorId"] != 2.0 || m["reason"] != "moved" || m["seq"] != 13.0 {
+					t.Errorf("customer:removed payload = %v", m)
+				}
+			},
+		},
+		{
 			name:      "unknown action gives activity only",
 			ev:        domain.Event{Seq: 10, At: at, Action: "something.new", Entity: "thing"},
 			wantNames: []string{EventActivity},
@@ -95,27 +125,37 @@ func TestParseOffset(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in       string
+		epoch    string
 		seq      int64
 		part     int
 		wantFail bool
 	}{
-		{"12-0", 12, 0, false},
-		{"12-1", 12, 1, false},
-		{"12", 12, lastPart, false},
-		{"0", 0, lastPart, false},
-		{"", 0, 0, true},
-		{"abc", 0, 0, true},
-		{"-1", 0, 0, true},
-		{"12x", 0, 0, true},
+		{"ab2c:12-0", "ab2c", 12, 0, false},
+		{"ab2c:12-1", "ab2c", 12, 1, false},
+		{"ab2c:12", "ab2c", 12, lastPart, false},
+		{"ab2c:0", "ab2c", 0, lastPart, false},
+		// Offsets from before epochs: no epoch, so they match no log.
+		{"12-0", "", 12, 0, false},
+		{"12", "", 12, lastPart, false},
+		{"", "", 0, 0, true},
+		{":12-0", "", 0, 0, true},
+		{"ab2c:", "", 0, 0, true},
+		{"abc", "", 0, 0, true},
+		{"-1", "", 0, 0, true},
+		{"12x", "", 0, 0, true},
+		{"e:12-0x", "", 0, 0, true},
 	}
 	for _, tt := range tests {
-		seq, part, err := ParseOffset(tt.in)
-		if (err != nil) != tt.wantFail || (!tt.wantFail && (seq != tt.seq || part != tt.part)) {
-			t.Errorf("ParseOffset(%q) = %d, %d, %v; want %d, %d, fail=%v", tt.in, seq, part, err, tt.seq, tt.part, tt.wantFail)
+		epoch, seq, part, err := ParseOffset(tt.in)
+		if (err != nil) != tt.wantFail || (!tt.wantFail && (epoch != tt.epoch || seq != tt.seq || part != tt.part)) {
+			t.Errorf("ParseOffset(%q) = %q, %d, %d, %v; want %q, %d, %d, fail=%v", tt.in, epoch, seq, part, err, tt.epoch, tt.seq, tt.part, tt.wantFail)
 		}
 	}
-	if got := (Message{Seq: 5, Part: 1}).Offset(); got != "5-1" {
-		t.Errorf("Offset() = %q, want 5-1", got)
+	if got := FormatOffset("ab2c", 5, 1); got != "ab2c:5-1" {
+		t.Errorf("FormatOffset = %q, want ab2c:5-1", got)
+	}
+	if got := FormatOffset("ab2c", 5, -1); got != "ab2c:5" {
+		t.Errorf("FormatOffset(part -1) = %q, want ab2c:5", got)
 	}
 }
 
@@ -150,5 +190,16 @@ func TestReceives(t *testing.T) {
 		if live != tt.mine {
 			t.Errorf("live delivery of %s of vendor %d to vendor 7 = %v, replay %v", tt.ev.Entity, tt.ev.VendorID, live, tt.mine)
 		}
+	}
+}
+
+func TestFiguresVendor(t *testing.T) {
+	t.Parallel()
+	rev := &domain.Event{Action: domain.ActionDeliveryReversed, VendorID: 3, Payload: json.RawMessage(`{"reversal":{"vendorId":2}}`)}
+	if got := figuresVendor(rev); got != 2 {
+		t.Errorf("figuresVendor(delivery.reversed) = %d, want 2 (who delivered it)", got)
+	}
+	if got := figuresVendor(&domain.Event{Action: domain.ActionPaymentAdded, VendorID: 3, Payload: json.RawMessage(`{}`)}); got != 0 {
+		t.Errorf("figuresVendor(payment.added) = %d, want 0", got)
 	}
 }

@@ -66,6 +66,10 @@ func FuzzCommandArgs(f *testing.F) {
 		domain.CodeInvalid: true, domain.CodeNotFound: true, domain.CodeConflict: true,
 		domain.CodeInvalidTransition: true, domain.CodeTooLarge: true, domain.CodeForbidden: true,
 		CodeTokenInvalid: true, CodeTokenExpired: true, CodeAuthRequired: true,
+		// Client errors of the idempotency rules and the business rules: a
+		// fuzzed argument may well break them.
+		domain.CodeIdempotencyKeyRequired: true, domain.CodeIdempotencyKeyReused: true, domain.CodeIdempotencyKeyInUse: true,
+		domain.CodeCustomerNotActive: true, domain.CodeAlreadyReversed: true,
 	}
 	f.Fuzz(func(t *testing.T, cmd uint8, arg []byte) {
 		name := commands[int(cmd)%len(commands)]

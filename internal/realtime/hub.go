@@ -33,11 +33,21 @@ type Deps struct {
 	Payments   domain.PaymentService
 	Events     domain.EventService
 	Stats      domain.StatsService
-	Tokens     TokenVerifier
+	Alerts     domain.AlertService // alert:ack (nil: refused as UNAVAILABLE)
+	Rounds     domain.RoundService // deliveries:status
+	// StaffEvents chooses the staff members an event concerns (nil: staff
+	// receive no business events).
+	StaffEvents domain.StaffEventService
+	Tokens      TokenVerifier
+	// AuthSessions refuses tokens whose login session has ended
+	// (domain.SessionService).
+	AuthSessions auth.SessionChecker
 	// Sessions keeps the recovery sessions of disconnected sockets in the
 	// database, so clients resume across restarts and instances (default:
 	// in memory, for tests).
 	Sessions *DurableSessions
+	// Security records refused tokens and sockets (nil: not recorded).
+	Security domain.SecurityService
 	Logger   *slog.Logger
 	Options  Options
 }
@@ -47,7 +57,10 @@ type Options struct {
 	ReplayLimit      int           // most events replayed before RESYNC_REQUIRED (default 5000)
 	StatsInterval    time.Duration // at most one stats:updated per audience per interval (default 300ms)
 	PollInterval     time.Duration // how often the log is read without a wake-up (default 1s)
-	MaxConnsPerIP    int           // sockets per client address, 0 = unlimited
+	MaxConnsPerIP    int           // Engine.IO sessions (logged in or not) per client address, 0 = unlimited
+	HandshakesPerIP  float64       // new sessions per second per client address, 0 = unlimited
+	ReadTimeout      time.Duration // longest a polling request may take to arrive (default 15s)
+	WriteTimeout     time.Duration // longest a polling answer may take to be written, after the long-poll's wait (default 30s)
 	AllowedOrigins   []string      // cross-origin browsers allowed to connect; empty = same origin only
 	RecoveryDuration time.Duration // how long a disconnected client may resume (default 10 minutes)
 	CommandRate      float64       // commands per second per socket (default 20, burst 2x)
@@ -77,6 +90,12 @@ func (o *Options) setDefaults() {
 	if o.RecoveryDuration <= 0 {
 		o.RecoveryDuration = 10 * time.Minute
 	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 15 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 30 * time.Second
+	}
 	if o.CommandRate <= 0 {
 		o.CommandRate = 20
 	}
@@ -91,6 +110,10 @@ const roomAdmins = "admins"
 func roomVendor(id int64) string { return "vendor:" + strconv.FormatInt(id, 10) }
 func roomUser(id int64) string   { return "user:" + strconv.FormatInt(id, 10) }
 
+// roomSession holds the sockets of one login session, so that ending the
+// session reaches them on every instance.
+func roomSession(id string) string { return "session:" + id }
+
 // Hub is the real-time layer of one Livedesk instance.
 type Hub struct {
 	deps  Deps
@@ -100,7 +123,12 @@ type Hub struct {
 	ns    *socketio.Namespace
 	wake  chan struct{}
 	stats *statsPublisher
-	ips   *ipCounter
+	// presenceRun broadcasts presence:updated, coalesced (presence.go).
+	presenceRun *coalescer
+	// initial shares the figures sent to new sockets among those of an
+	// audience connecting at the same moment.
+	initial initialStats
+	limits  *addrLimits
 	// sessions, when durable, records explicit disconnects (nil otherwise:
 	// the memory store never resumes what it did not save).
 	sessions *DurableSessions
@@ -110,11 +138,16 @@ type Hub struct {
 	// the live broadcasts after it never overlap or leave a gap.
 	mu     sync.Mutex
 	cursor int64
+	epoch  atomic.Pointer[string] // the event log's epoch, in every offset (set by Start)
 
 	shuttingDown atomic.Bool
 	localCommit  atomic.Bool // a commit on this instance the others have not been told of
-	counters     counters
-	rate         rateMeter // events published per second, for Ops
+	// staffOnline counts the staff sockets of this instance (from their
+	// handshake); without any, live events are not matched against rounds.
+	staffOnline atomic.Int64
+	counters    counters
+	tail        *logTail  // the end of the log, for replays
+	rate        rateMeter // events published per second, for Ops
 }
 
 // New returns a hub; call Start before serving its Handler.
@@ -133,13 +166,18 @@ func New(deps Deps) *Hub {
 		opts:     deps.Options,
 		log:      deps.Logger,
 		wake:     make(chan struct{}, 1),
-		ips:      newIPCounter(deps.Options.MaxConnsPerIP),
+		limits:   newAddrLimits(deps.Options.MaxConnsPerIP, deps.Options.HandshakesPerIP, deps.Options.Now),
+		// As many events as one replay may send: a storm of recoveries
+		// from anywhere in the replayable range reads the log once.
+		tail: newLogTail(deps.Options.ReplayLimit),
 	}
+	cors := engineio.CORS{AllowedOrigins: h.opts.AllowedOrigins, AllowCredentials: true}
 	h.io = socketio.NewServer(socketio.Options{
 		Engine: engineio.Options{
 			PingInterval: h.opts.PingInterval,
 			PingTimeout:  h.opts.PingTimeout,
-			CORS:         engineio.CORS{AllowedOrigins: h.opts.AllowedOrigins, AllowCredentials: true},
+			CORS:         cors,
+			CheckOrigin:  h.checkOrigin(&cors),
 			Logger:       deps.Logger,
 			SendQueue:    sendQueue(deps.Options.ReplayLimit),
 			Hooks:        h.engineHooks(),
@@ -149,7 +187,7 @@ func New(deps Deps) *Hub {
 		Recovery: &socketio.RecoveryOptions{
 			MaxDisconnectionDuration: h.opts.RecoveryDuration,
 			Store:                    store,
-			CompareOffsets:           compareOffsets,
+			CompareOffsets:           h.compareOffsets,
 		},
 		Logger: deps.Logger,
 		Hooks:  h.opts.SocketHooks,
@@ -164,11 +202,13 @@ func New(deps Deps) *Hub {
 		}
 	})
 	h.stats = newStatsPublisher(h)
+	h.presenceRun = newCoalescer(presenceInterval, func() { h.broadcastPresence(context.Background()) })
 	return h
 }
 
-// Handler serves Socket.IO; mount it at /socket.io/.
-func (h *Hub) Handler() http.Handler { return h.io }
+// Handler serves Socket.IO; mount it at /socket.io/. Its requests go
+// through the per-address limits and get the transports' deadlines.
+func (h *Hub) Handler() http.Handler { return http.HandlerFunc(h.serveHTTP) }
 
 // commitEvent is the server-side event that tells the other instances of a
 // cluster to read the log now rather than at their next poll.
@@ -189,7 +229,13 @@ func (h *Hub) Notify(seq int64) {
 // Start positions the hub at the end of the event log and runs it until
 // ctx is done. Events committed before Start reach clients only by replay.
 func (h *Hub) Start(ctx context.Context) error {
-	seq, err := h.deps.Events.LastSeq(domain.WithActor(ctx, domain.SystemActor()))
+	sys := domain.WithActor(ctx, domain.SystemActor())
+	epoch, err := h.deps.Events.Epoch(sys)
+	if err != nil {
+		return err
+	}
+	h.epoch.Store(&epoch)
+	seq, err := h.deps.Events.LastSeq(sys)
 	if err != nil {
 		return err
 	}
@@ -205,6 +251,7 @@ func (h *Hub) run(ctx context.Context) {
 	tick := time.NewTicker(h.opts.PollInterval)
 	defer tick.Stop()
 	defer h.stats.stop()
+	defer h.presenceRun.stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -250,29 +297,51 @@ func (h *Hub) publish(ctx context.Context, ev *domain.Event) {
 	if err != nil {
 		h.log.Error("realtime: cannot turn an event into messages; skipping it", "seq", ev.Seq, "err", err)
 	}
+	// One broadcast per audience room, each encoded once for all its
+	// sockets. The rooms are disjoint (a socket joins the admins' room or
+	// its own vendor's, by role: audienceRooms), so no socket is in two
+	// of them, and a broadcast to both at once would only cost a set of
+	// every recipient to find duplicates (8,000 entries per message in
+	// the application benchmark).
 	rooms := []string{roomAdmins}
 	vendor := Audience(ev)
 	if vendor != 0 {
 		rooms = append(rooms, roomVendor(vendor))
 	}
+	staff := h.staffMessages(ctx, ev, msgs) // a read, before the lock
 	h.mu.Lock()
 	if ev.Seq <= h.cursor {
 		h.mu.Unlock()
 		return
 	}
 	for _, m := range msgs {
-		// Local: every node tails the log itself and serves its own sockets.
-		if err := h.ns.Local().To(rooms...).WithOffset(m.Offset()).Emit(ctx, m.Name, m.Payload); err != nil {
-			h.log.Warn("realtime: broadcast failed", "event", m.Name, "seq", m.Seq, "err", err)
+		offset := FormatOffset(h.logEpoch(), m.Seq, m.Part)
+		for _, room := range rooms {
+			// Local: every node tails the log itself and serves its own sockets.
+			if err := h.ns.Local().To(room).WithOffset(offset).Emit(ctx, m.Name, m.Payload); err != nil {
+				h.log.Warn("realtime: broadcast failed", "event", m.Name, "seq", m.Seq, "room", room, "err", err)
+			}
+		}
+		h.counters.sent.Add(1)
+	}
+	for _, sm := range staff {
+		// Each staff member apart: a deliveries:generated lists only its ids.
+		m := sm.msg
+		if err := h.ns.Local().To(roomUser(sm.userID)).WithOffset(FormatOffset(h.logEpoch(), m.Seq, m.Part)).Emit(ctx, m.Name, m.Payload); err != nil {
+			h.log.Warn("realtime: broadcast to staff failed", "event", m.Name, "seq", m.Seq, "err", err)
 		}
 		h.counters.sent.Add(1)
 	}
 	h.cursor = ev.Seq
+	h.tail.add(ev)
 	h.mu.Unlock()
 	h.counters.published.Add(1)
 	h.rate.add(h.opts.Now())
 
 	h.stats.changed(vendor)
+	if other := figuresVendor(ev); other != 0 && other != vendor {
+		h.stats.changed(other)
+	}
 	if ev.Entity == domain.EntityUser {
 		h.revokeIfNeeded(ctx, ev)
 	}

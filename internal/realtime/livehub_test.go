@@ -27,6 +27,20 @@ type liveHub struct {
 	tok    map[string]string // access tokens by who
 	// customer and delivery ids of vendor A and B
 	custA, custB, delA, delB int64
+	// vendor A's area worked by its staff member (tok["staff"]), where
+	// custA lives; custA2 and delA2 are in vendor A's other area.
+	areaA, custA2, delA2 int64
+	svc                  *service.Services
+}
+
+// sessionOf returns the session id of a token.
+func (l *liveHub) sessionOf(tb testing.TB, token string) string {
+	tb.Helper()
+	c, err := l.tokens.VerifyIgnoringExpiry(token)
+	if err != nil {
+		tb.Fatalf("sessionOf: %v", err)
+	}
+	return c.SessionID
 }
 
 var liveSecret = []byte("live-hub-secret-live-hub-secret-!!")
@@ -41,8 +55,14 @@ func startLiveHub(tb testing.TB, opts Options) *liveHub {
 // startLiveHubLog is startLiveHub with the hub logging to logger.
 func startLiveHubLog(tb testing.TB, opts Options, logger *slog.Logger) *liveHub {
 	tb.Helper()
+	return startLiveHubOn(tb, "sqlite", opts, logger)
+}
+
+// startLiveHubOn is startLiveHubLog on the given database kind.
+func startLiveHubOn(tb testing.TB, kind string, opts Options, logger *slog.Logger) *liveHub {
+	tb.Helper()
 	var h *Hub
-	svc := storetest.Services(tb, "sqlite", service.Options{OnCommit: func(seq int64) {
+	svc := storetest.Services(tb, kind, service.Options{OnCommit: func(seq int64) {
 		if h != nil {
 			h.Notify(seq)
 		}
@@ -50,7 +70,7 @@ func startLiveHubLog(tb testing.TB, opts Options, logger *slog.Logger) *liveHub 
 	fx := storetest.NewFixture(tb, svc)
 	tokens := auth.NewTokens(liveSecret, time.Hour, nil)
 	h = New(Deps{Users: svc.Users, Deliveries: svc.Deliveries, Payments: svc.Payments, Events: svc.Events,
-		Stats: svc.Stats, Tokens: tokens, Logger: logger, Options: opts})
+		Stats: svc.Stats, Security: svc.Security, Rounds: svc.Rounds, StaffEvents: svc.StaffEvents, Alerts: svc.Alerts, Tokens: tokens, AuthSessions: svc.Sessions, Logger: logger, Options: opts})
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := h.Start(ctx); err != nil {
 		tb.Fatalf("start hub: %v", err)
@@ -63,7 +83,7 @@ func startLiveHubLog(tb testing.TB, opts Options, logger *slog.Logger) *liveHub 
 		srv.Close()
 		cancel()
 	})
-	l := &liveHub{url: srv.URL, hub: h, fx: fx, tokens: tokens, tok: map[string]string{}}
+	l := &liveHub{url: srv.URL, hub: h, fx: fx, tokens: tokens, tok: map[string]string{}, svc: svc}
 	sys := domain.WithActor(context.Background(), domain.SystemActor())
 	sus, err := svc.Users.CreateUser(sys, domain.UserCreate{Email: "s@example.com", Name: "Suspended", Role: domain.RoleVendor, Password: storetest.Password})
 	if err != nil {
@@ -71,8 +91,26 @@ func startLiveHubLog(tb testing.TB, opts Options, logger *slog.Logger) *liveHub 
 	}
 	// The token is issued while the user is active, then the user is
 	// suspended: the stolen-but-revoked case.
-	for who, u := range map[string]*domain.User{"admin": fx.Admin, "vendorA": fx.VendorA, "vendorB": fx.VendorB, "suspended": sus} {
-		tok, _, err := tokens.Issue(u)
+	area, err := svc.Areas.CreateArea(sys, domain.AreaCreate{VendorID: fx.VendorA.ID, Name: "Area 1"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	area2, err := svc.Areas.CreateArea(sys, domain.AreaCreate{VendorID: fx.VendorA.ID, Name: "Area 2"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	l.areaA = area.ID
+	staff, err := svc.Users.CreateUser(sys, domain.UserCreate{Email: "staff@example.com", Name: "Priya Staff", Role: domain.RoleStaff,
+		Password: storetest.Password, VendorID: fx.VendorA.ID, AreaIDs: []int64{area.ID}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for who, u := range map[string]*domain.User{"admin": fx.Admin, "vendorA": fx.VendorA, "vendorB": fx.VendorB, "suspended": sus, "staff": staff} {
+		g, err := svc.Sessions.StartSession(context.Background(), u.ID, domain.SessionMeta{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tok, _, err := tokens.Issue(u, g.Session.ID)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -84,9 +122,10 @@ func startLiveHubLog(tb testing.TB, opts Options, logger *slog.Logger) *liveHub 
 	}
 	for _, v := range []struct {
 		vendor    *domain.User
+		area      int64
 		cust, del *int64
-	}{{fx.VendorA, &l.custA, &l.delA}, {fx.VendorB, &l.custB, &l.delB}} {
-		c, err := svc.Customers.CreateCustomer(sys, domain.CustomerCreate{Name: "Customer of " + v.vendor.Name, Phone: "+91 98450 00001", VendorID: v.vendor.ID})
+	}{{fx.VendorA, area.ID, &l.custA, &l.delA}, {fx.VendorB, 0, &l.custB, &l.delB}, {fx.VendorA, area2.ID, &l.custA2, &l.delA2}} {
+		c, err := svc.Customers.CreateCustomer(sys, domain.CustomerCreate{Name: "Customer of " + v.vendor.Name, Phone: "+91 98450 00001", VendorID: v.vendor.ID, AreaID: v.area})
 		if err != nil {
 			tb.Fatal(err)
 		}

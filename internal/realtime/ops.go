@@ -11,7 +11,10 @@ type counters struct {
 	published, sent, statsSent                         atomic.Int64
 	commands, rateLimited                              atomic.Int64
 	recoveries, recovered, replayed, resyncs           atomic.Int64
-	slowDropped                                        atomic.Int64
+	logReads                                           atomic.Int64 // replays' reads of the log (see logTail)
+	slowDropped, socketErrors                          atomic.Int64
+	presenceSent                                       atomic.Int64 // presence:updated broadcasts (coalesced)
+	initialStatsReads                                  atomic.Int64 // reads of the figures for new sockets (see initialStats)
 }
 
 // Ops is the live operations view served at GET /api/ops (admins only).

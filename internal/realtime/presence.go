@@ -20,13 +20,29 @@ type PresencePayload struct {
 	Admins []PresenceAdmin `json:"admins"`
 }
 
+// presenceInterval is the shortest time between two presence:updated
+// broadcasts. Every admin socket that connects or leaves changes presence,
+// and each broadcast lists the admins' sockets of every node and reaches
+// every admin: one per socket made a burst of N admins connecting (a
+// restart, a storm of reconnects) cost N² (the first 10,000 dashboards of
+// the application benchmark spent most of their connection time there).
+// Coalesced, the first change of a burst is told at once and the rest
+// together at most this much later.
+const presenceInterval = 250 * time.Millisecond
+
+// presenceSocket is what presence reads of a socket's data.
+type presenceSocket struct {
+	UserID int64  `json:"userId"`
+	Name   string `json:"name"`
+}
+
 // presenceOf turns the admins' sockets (of every node, through the adapter)
 // into who is online: one entry per admin, online since its oldest socket
 // connected, longest online first.
 func presenceOf(infos []socketio.SocketInfo) []PresenceAdmin {
 	byID := map[int64]PresenceAdmin{}
 	for _, info := range infos {
-		var d socketData
+		var d presenceSocket
 		if decodeJSON(info.Data, &d) != nil || d.UserID == 0 {
 			continue
 		}
@@ -62,6 +78,10 @@ func (h *Hub) presence(ctx context.Context) ([]PresenceAdmin, error) {
 	return presenceOf(infos), nil
 }
 
+// presenceChanged asks for a presence:updated soon (coalesced: see
+// presenceInterval); it never blocks.
+func (h *Hub) presenceChanged() { h.presenceRun.trigger() }
+
 // broadcastPresence tells every admin, on every node, who is online.
 func (h *Hub) broadcastPresence(ctx context.Context) {
 	admins, err := h.presence(ctx)
@@ -70,10 +90,9 @@ func (h *Hub) broadcastPresence(ctx context.Context) {
 		return
 	}
 	_ = h.ns.To(roomAdmins).Emit(ctx, EventPresence, PresencePayload{Admins: admins})
+	h.counters.presenceSent.Add(1)
 }
 
 // RefreshPresence recomputes who is online and tells the admins, for when
 // the cluster changed under the hub (an instance died with admins on it).
-func (h *Hub) RefreshPresence() {
-	go h.broadcastPresence(context.Background())
-}
+func (h *Hub) RefreshPresence() { h.presenceChanged() }

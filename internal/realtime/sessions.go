@@ -14,8 +14,8 @@ import (
 
 // SessionTable is where durable recovery sessions live; *store.DB is one.
 type SessionTable interface {
-	SaveSocketSession(ctx context.Context, pid string, body []byte, at, expireBefore time.Time) error
-	TakeSocketSession(ctx context.Context, pid string) ([]byte, bool, error)
+	SaveSocketSessions(ctx context.Context, bodies map[string][]byte, at, expireBefore time.Time) error
+	TakeSocketSessions(ctx context.Context, pids []string) (map[string][]byte, error)
 }
 
 // DurableSessions is the socketio.SessionStore of Livedesk. What a client
@@ -36,6 +36,12 @@ type DurableSessions struct {
 
 	mu    sync.Mutex
 	ended map[string]time.Time // tombstones not yet visible in the table
+
+	// Takes and saves are batched: a reconnect storm's thousands of
+	// handshakes take their sessions, and thousands of dropped connections
+	// save theirs, with a few transactions (each a write, on SQLite's
+	// single writer) instead of one each (see sessionbatch.go).
+	takes, saves batcher
 }
 
 // NewDurableSessions returns a session store on table whose sessions and
@@ -79,7 +85,7 @@ func (d *DurableSessions) save(ctx context.Context, pid string, s storedSession)
 	if err != nil {
 		return fmt.Errorf("failed to encode session: %w", err)
 	}
-	return d.table.SaveSocketSession(ctx, pid, body, s.DisconnectedAt, time.Now().Add(-d.maxAge))
+	return d.saveBatched(ctx, pid, body)
 }
 
 // TakeSession implements socketio.SessionStore.
@@ -93,7 +99,7 @@ func (d *DurableSessions) TakeSession(ctx context.Context, pid string) (socketio
 	if ended {
 		return socketio.Session{}, false, nil
 	}
-	body, found, err := d.table.TakeSocketSession(ctx, pid)
+	body, found, err := d.take(ctx, pid)
 	if err != nil {
 		return socketio.Session{}, false, err
 	}
@@ -110,6 +116,24 @@ func (d *DurableSessions) TakeSession(ctx context.Context, pid string) (socketio
 		return socketio.Session{}, false, nil
 	}
 	return socketio.Session{PID: pid, SID: s.SID, Namespace: s.Namespace, DisconnectedAt: s.DisconnectedAt}, true, nil
+}
+
+// SaveSessions implements socketio.SessionBatchStore: the sessions of a
+// shutdown, in one transaction.
+func (d *DurableSessions) SaveSessions(ctx context.Context, ss []socketio.Session) error {
+	bodies := make(map[string][]byte, len(ss))
+	var at time.Time
+	for _, s := range ss {
+		b, err := json.Marshal(storedSession{SID: s.SID, Namespace: s.Namespace, DisconnectedAt: s.DisconnectedAt})
+		if err != nil {
+			return fmt.Errorf("failed to encode session: %w", err)
+		}
+		bodies[s.PID] = b
+		if s.DisconnectedAt.After(at) {
+			at = s.DisconnectedAt
+		}
+	}
+	return d.table.SaveSocketSessions(ctx, bodies, at, time.Now().Add(-d.maxAge))
 }
 
 func newSID() string {

@@ -3,6 +3,8 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,5 +57,69 @@ func TestDurableSessions(t *testing.T) {
 	}
 	if _, ok, _ := ds.TakeSession(ctx, string(make([]byte, 100))); ok {
 		t.Fatal("a 100-byte pid was accepted")
+	}
+}
+
+// TestDurableSessionsInBatches: a shutdown's 2,000 sessions are saved in
+// one call, 2,000 simultaneous reconnections take them back with a few
+// transactions, each its own session, once, and 2,000 simultaneous drops
+// save theirs with a few transactions.
+func TestDurableSessionsInBatches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.OpenSQLite(t)
+	ds := NewDurableSessions(db, time.Minute)
+	const n = 2000
+	ss := make([]socketio.Session, n)
+	for i := range ss {
+		ss[i] = socketio.Session{PID: fmt.Sprintf("pid-%d", i), SID: fmt.Sprintf("sid-%d", i), Namespace: "/", DisconnectedAt: time.Now()}
+	}
+	if err := ds.SaveSessions(ctx, ss); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for _, s := range ss {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, ok, err := ds.TakeSession(ctx, s.PID)
+			if err != nil || !ok || got.SID != s.SID {
+				errs <- fmt.Errorf("TakeSession(%s) = %+v, %v, %v; want %s", s.PID, got, ok, err, s.SID)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if b := ds.TakeBatches(); b > n/20 {
+		t.Fatalf("%d simultaneous takes ran %d transactions; want them batched (at most %d)", n, b, n/20)
+	}
+	// 2,000 connections dropping at once save their sessions in a few
+	// transactions too.
+	for _, s := range ss {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ds.SaveSession(ctx, s); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if b := ds.SaveBatches(); b > n/20 {
+		t.Fatalf("%d simultaneous saves ran %d transactions; want them batched (at most %d)", n, b, n/20)
+	}
+	for _, s := range ss {
+		if got, ok, err := ds.TakeSession(ctx, s.PID); err != nil || !ok || got.SID != s.SID {
+			t.Fatalf("TakeSession(%s) after a batched save = %+v, %v, %v", s.PID, got, ok, err)
+		}
+	}
+	// Taken once: the table is empty now (a second take synthesises a
+	// fresh session, with another sid).
+	if got, ok, err := ds.TakeSession(ctx, ss[0].PID); err != nil || !ok || got.SID == ss[0].SID {
+		t.Fatalf("second take = %+v, %v, %v; want a fresh session", got, ok, err)
 	}
 }

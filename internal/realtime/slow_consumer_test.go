@@ -105,5 +105,9 @@ func TestSlowConsumerDropped(t *testing.T) {
 	if ops.Sockets != 1 || ops.SlowDropped < 1 {
 		t.Fatalf("after the drop: %d sockets, %d slow consumers dropped; want 1 and >= 1", ops.Sockets, ops.SlowDropped)
 	}
+	// The drop is a socket error too (the socket_errors alert rule's input).
+	if c := l.hub.Counters(); c.SlowDropped != ops.SlowDropped || c.SocketErrors < 1 {
+		t.Fatalf("counters: %d dropped, %d socket errors; want %d and at least 1", c.SlowDropped, c.SocketErrors, ops.SlowDropped)
+	}
 	t.Logf("slow consumer dropped after %d payments; the reading admin got all %d events", written, got.Load())
 }

@@ -28,28 +28,20 @@ func (s *service) Analytics(ctx context.Context, q domain.AnalyticsQuery) (*doma
 	if !q.Interval.Valid() {
 		return nil, domain.Invalid("interval", "interval must be day, week or month")
 	}
-	from, err := time.Parse(dateLayout, q.From)
+	now := s.now()
+	from, to, err := s.analyticsRange(&q, now)
 	if err != nil {
-		return nil, domain.Invalid("from", "from must be a date as YYYY-MM-DD")
+		return nil, err
 	}
-	to, err := time.Parse(dateLayout, q.To)
-	if err != nil {
-		return nil, domain.Invalid("to", "to must be a date as YYYY-MM-DD")
-	}
-	if to.Before(from) {
-		return nil, domain.Invalid("to", "to must not be before from")
-	}
-	if to.Sub(from) > maxAnalyticsDays*24*time.Hour {
-		return nil, domain.Invalid("to", "the range is limited to %d days", maxAnalyticsDays)
-	}
-	out := &domain.Analytics{From: q.From, To: q.To, Interval: q.Interval, Series: []domain.AnalyticsPoint{}, TopVendors: []domain.VendorRank{}}
+	loc := s.loc()
+	out := &domain.Analytics{TimeZone: loc.String(), From: q.From, To: q.To, Interval: q.Interval, Series: []domain.AnalyticsPoint{}, TopVendors: []domain.VendorRank{}}
 	index := map[string]int{}
 	for p := bucketStart(from, q.Interval); !p.After(to); p = nextBucket(p, q.Interval) {
 		index[p.Format(dateLayout)] = len(out.Series)
-		out.Series = append(out.Series, domain.AnalyticsPoint{Period: p.Format(dateLayout)})
+		out.Series = append(out.Series, bucket(p, nextBucket(p, q.Interval), from, to.AddDate(0, 0, 1), now, loc))
 	}
 	d := s.db.Dialect()
-	bucket := func(col string) string {
+	group := func(col string) string {
 		switch q.Interval {
 		case domain.IntervalWeek:
 			return d.WeekStart(col)
@@ -65,21 +57,24 @@ func (s *service) Analytics(ctx context.Context, q domain.AnalyticsQuery) (*doma
 	}
 	cond, vargs := vendorCond(a, "vendor_id")
 	measures := []measure{
-		{`SELECT ` + bucket("delivered_on") + ` AS b, COUNT(*), COALESCE(SUM(amount_cents), 0) FROM deliveries
-			WHERE status = 'delivered' AND delivered_on >= ? AND delivered_on <= ?` + cond + ` GROUP BY b`,
+		{`SELECT ` + group("delivered_on") + ` AS b, COUNT(*), COALESCE(SUM(amount_cents), 0) FROM deliveries
+			WHERE status = 'delivered' AND delivered_on >= ? AND delivered_on <= ?` + notReversed("delivery", "deliveries.id") + cond + ` GROUP BY b`,
 			func(p *domain.AnalyticsPoint, _, sum int64) { p.RevenueCents += sum }},
-		{`SELECT ` + bucket("created_on") + ` AS b, COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payments
-			WHERE created_on >= ? AND created_on <= ?` + cond + ` GROUP BY b`,
+		{`SELECT ` + group("created_on") + ` AS b, COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payments
+			WHERE created_on >= ? AND created_on <= ?` + notReversed("payment", "payments.id") + cond + ` GROUP BY b`,
 			func(p *domain.AnalyticsPoint, _, sum int64) { p.PaymentsCents += sum }},
-		{`SELECT ` + bucket("created_on") + ` AS b, COUNT(*), 0 FROM customers
+		{`SELECT ` + group("created_on") + ` AS b, COUNT(*), 0 FROM customers
 			WHERE created_on >= ? AND created_on <= ?` + cond + ` GROUP BY b`,
 			func(p *domain.AnalyticsPoint, n, _ int64) { p.NewCustomers += int(n) }},
-		{`SELECT ` + bucket("scheduled_for") + ` AS b, COUNT(*), COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) FROM deliveries
-			WHERE scheduled_for >= ? AND scheduled_for <= ? AND status <> 'cancelled'` + cond + ` GROUP BY b`,
+		{`SELECT ` + group("scheduled_for") + ` AS b, COUNT(*), COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) FROM deliveries
+			WHERE scheduled_for >= ? AND scheduled_for <= ?` + countedDelivery("status", "deliveries.id") + cond + ` GROUP BY b`,
 			func(p *domain.AnalyticsPoint, n, delivered int64) {
 				p.Deliveries += int(n)
 				p.Delivered += int(delivered)
 			}},
+		{`SELECT ` + group("scheduled_for") + ` AS b, COUNT(DISTINCT customer_id), 0 FROM deliveries
+			WHERE ` + activeSubscriberDelivery("deliveries") + ` AND scheduled_for >= ? AND scheduled_for <= ?` + countedDelivery("status", "deliveries.id") + cond + ` GROUP BY b`,
+			func(p *domain.AnalyticsPoint, n, _ int64) { p.ActiveSubscribers += int(n) }},
 	}
 	err = s.read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -101,7 +96,35 @@ func (s *service) Analytics(ctx context.Context, q domain.AnalyticsQuery) (*doma
 	if err != nil {
 		return nil, err
 	}
+	for i := range out.Series {
+		p := &out.Series[i]
+		p.CollectionRate = collectionRate(p.PaymentsCents, p.RevenueCents)
+	}
 	return out, nil
+}
+
+// analyticsRange fills q's default range (the 30 days up to the
+// business's today) and parses it: from and to are the first and last day.
+func (s *service) analyticsRange(q *domain.AnalyticsQuery, now time.Time) (from, to time.Time, err error) {
+	if q.To == "" {
+		q.To = s.day(now)
+	}
+	if to, err = time.Parse(dateLayout, q.To); err != nil {
+		return from, to, domain.Invalid("to", "to must be a date as YYYY-MM-DD")
+	}
+	if q.From == "" {
+		q.From = to.AddDate(0, 0, -29).Format(dateLayout)
+	}
+	if from, err = time.Parse(dateLayout, q.From); err != nil {
+		return from, to, domain.Invalid("from", "from must be a date as YYYY-MM-DD")
+	}
+	if to.Before(from) {
+		return from, to, domain.Invalid("to", "to must not be before from")
+	}
+	if to.Sub(from) > maxAnalyticsDays*24*time.Hour {
+		return from, to, domain.Invalid("to", "the range is limited to %d days", maxAnalyticsDays)
+	}
+	return from, to, nil
 }
 
 func foldBuckets(ctx context.Context, tx *store.Tx, query string, args []any, fn func(b string, n, sum int64)) error {
@@ -126,8 +149,8 @@ func foldBuckets(ctx context.Context, tx *store.Tx, query string, args []any, fn
 func topVendors(ctx context.Context, tx *store.Tx, a *domain.Actor, from, to string) ([]domain.VendorRank, error) {
 	cond, vargs := vendorCond(a, "u.id")
 	rows, err := tx.Query(ctx, `SELECT u.id, u.name,
-			COALESCE((SELECT SUM(d.amount_cents) FROM deliveries d WHERE d.vendor_id = u.id AND d.status = 'delivered' AND d.delivered_on >= ? AND d.delivered_on <= ?), 0),
-			(SELECT COUNT(*) FROM deliveries d WHERE d.vendor_id = u.id AND d.scheduled_for >= ? AND d.scheduled_for <= ? AND d.status <> 'cancelled'),
+			COALESCE((SELECT SUM(d.amount_cents) FROM deliveries d WHERE d.vendor_id = u.id AND d.status = 'delivered' AND d.delivered_on >= ? AND d.delivered_on <= ?`+notReversed("delivery", "d.id")+`), 0),
+			(SELECT COUNT(*) FROM deliveries d WHERE d.vendor_id = u.id AND d.scheduled_for >= ? AND d.scheduled_for <= ?`+countedDelivery("d.status", "d.id")+`),
 			(SELECT COUNT(*) FROM customers c WHERE c.vendor_id = u.id)
 		FROM users u WHERE u.role = 'vendor'`+cond, append([]any{from, to, from, to}, vargs...)...)
 	if err != nil {
@@ -175,4 +198,21 @@ func nextBucket(t time.Time, iv domain.Interval) time.Time {
 		return t.AddDate(0, 1, 0)
 	}
 	return t.AddDate(0, 0, 1)
+}
+
+// bucket is the point of the period [start, next) (days) with the moments
+// it covers: the period clipped to the range [from, end) of days, as
+// midnights of loc. It is partial when clipped or not over at now.
+func bucket(start, next, from, end, now time.Time, loc *time.Location) domain.AnalyticsPoint {
+	first, stop := start, next
+	if first.Before(from) {
+		first = from
+	}
+	if stop.After(end) {
+		stop = end
+	}
+	midnight := func(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc) }
+	p := domain.AnalyticsPoint{Period: start.Format(dateLayout), Start: midnight(first), End: midnight(stop)}
+	p.Partial = !first.Equal(start) || !stop.Equal(next) || p.End.After(now)
+	return p
 }

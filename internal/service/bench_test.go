@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/livedesk/livedesk/internal/domain"
@@ -11,6 +13,17 @@ import (
 // BenchmarkAddPayment measures concurrent payments (one transaction each:
 // payment, ledger entry, balance, event) on each database.
 func BenchmarkAddPayment(b *testing.B) {
+	benchmarkAddPayment(b, false)
+}
+
+// BenchmarkAddPaymentKeyed is BenchmarkAddPayment with an idempotency key on
+// every payment (as every client sends): the cost of the idempotency record.
+func BenchmarkAddPaymentKeyed(b *testing.B) {
+	benchmarkAddPayment(b, true)
+}
+
+func benchmarkAddPayment(b *testing.B, keyed bool) {
+	var n atomic.Int64
 	for _, kind := range storetest.Kinds {
 		b.Run(kind, func(b *testing.B) {
 			svc := storetest.Services(b, kind, service.Options{})
@@ -28,7 +41,11 @@ func BenchmarkAddPayment(b *testing.B) {
 				i := 0
 				for pb.Next() {
 					i++
-					if _, err := svc.Payments.AddPayment(f.AdminCtx, domain.PaymentCreate{CustomerID: ids[i%len(ids)], AmountCents: 100, Method: domain.PaymentCash}); err != nil {
+					in := domain.PaymentCreate{CustomerID: ids[i%len(ids)], AmountCents: 100, Method: domain.PaymentCash}
+					if keyed {
+						in.IdempotencyKey = fmt.Sprint("bench-", n.Add(1))
+					}
+					if _, err := svc.Payments.AddPayment(f.AdminCtx, in); err != nil {
 						b.Error(err)
 						return
 					}

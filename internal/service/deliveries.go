@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,28 +12,47 @@ import (
 	"github.com/livedesk/livedesk/internal/store"
 )
 
-const deliveryColumns = `d.id, d.customer_id, c.name, d.vendor_id, d.scheduled_for, d.items, d.quantity, d.amount_cents, d.status, d.note, d.delivered_at, d.created_at, d.updated_at`
+const deliveryColumns = `d.id, d.customer_id, c.name, d.vendor_id, d.scheduled_for, d.items, d.quantity, d.amount_cents, d.status, d.note, d.delivered_at, d.created_at, d.updated_at, r.created_at, r.reason,
+	d.subscription_id, d.shift, d.product_id, d.reason, d.reason_text`
 
-const deliveryFrom = ` FROM deliveries d JOIN customers c ON c.id = d.customer_id`
+// deliveryFrom reads deliveries with their customer and their reversal, if
+// any: a reversal never changes the delivery row.
+const deliveryFrom = ` FROM deliveries d JOIN customers c ON c.id = d.customer_id LEFT JOIN reversals r ON r.entity = 'delivery' AND r.entity_id = d.id`
 
 func scanDelivery(sc scanner) (*domain.Delivery, error) {
 	var d domain.Delivery
-	var delivered sql.NullInt64
+	var delivered, reversed, sub, product sql.NullInt64
+	var reason, shift sql.NullString
 	var created, updated int64
 	if err := sc.Scan(&d.ID, &d.CustomerID, &d.CustomerName, &d.VendorID, &d.ScheduledFor, &d.Items, &d.Quantity, &d.AmountCents,
-		&d.Status, &d.Note, &delivered, &created, &updated); err != nil {
+		&d.Status, &d.Note, &delivered, &created, &updated, &reversed, &reason, &sub, &shift, &product, &d.Reason, &d.ReasonText); err != nil {
 		return nil, err
 	}
+	d.SubscriptionID, d.Shift, d.ProductID = sub.Int64, domain.Shift(shift.String), product.Int64
 	if delivered.Valid {
 		t := fromMicros(delivered.Int64)
 		d.DeliveredAt = &t
+	}
+	if reversed.Valid {
+		t := fromMicros(reversed.Int64)
+		d.ReversedAt, d.ReversalReason = &t, reason.String
 	}
 	d.CreatedAt, d.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &d, nil
 }
 
+// findDelivery reads a delivery visible to a: a vendor sees the deliveries
+// of its current customers (those it delivered before a customer moved
+// away are no longer its to read).
 func findDelivery(ctx context.Context, tx *store.Tx, a *domain.Actor, id int64, lock bool) (*domain.Delivery, error) {
-	q := `SELECT ` + deliveryColumns + deliveryFrom + ` WHERE d.id = ?`
+	d, _, err := findDeliveryOwner(ctx, tx, a, id, lock)
+	return d, err
+}
+
+// findDeliveryOwner is findDelivery that also returns the vendor of the
+// delivery's customer, the audience of events about it.
+func findDeliveryOwner(ctx context.Context, tx *store.Tx, a *domain.Actor, id int64, lock bool) (*domain.Delivery, int64, error) {
+	q := `SELECT ` + deliveryColumns + `, c.vendor_id` + deliveryFrom + ` WHERE d.id = ?`
 	if lock {
 		// Only the delivery row: the customer's balance is changed with an
 		// atomic UPDATE, not read-modify-write.
@@ -42,18 +60,27 @@ func findDelivery(ctx context.Context, tx *store.Tx, a *domain.Actor, id int64, 
 			q += fu + " OF d"
 		}
 	}
-	d, err := scanDelivery(tx.QueryRow(ctx, q, id))
+	var owner int64
+	d, err := scanDelivery(extraScan{tx.QueryRow(ctx, q, id), &owner})
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("delivery")
+		return nil, 0, notFound("delivery")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to read delivery %d: %w", id, err)
+		return nil, 0, fmt.Errorf("failed to read delivery %d: %w", id, err)
 	}
-	if v := vendorScope(a); v != 0 && d.VendorID != v {
-		return nil, notFound("delivery")
+	if v := vendorScope(a); v != 0 && owner != v {
+		return nil, 0, notFound("delivery")
 	}
-	return d, nil
+	return d, owner, nil
 }
+
+// extraScan scans one more column after those a scan function reads.
+type extraScan struct {
+	sc    scanner
+	extra any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.extra)...) }
 
 // FindDeliveryByID returns a delivery visible to the actor.
 func (s *service) FindDeliveryByID(ctx context.Context, id int64) (*domain.Delivery, error) {
@@ -67,6 +94,15 @@ func (s *service) FindDeliveryByID(ctx context.Context, id int64) (*domain.Deliv
 		return err
 	})
 	return d, err
+}
+
+// staffStatus reports whether staff may set a delivery to st.
+func staffStatus(st domain.DeliveryStatus) bool {
+	switch st {
+	case domain.DeliveryOutForDelivery, domain.DeliveryDelivered, domain.DeliveryFailed, domain.DeliverySkipped:
+		return true
+	}
+	return false
 }
 
 func validDate(field, v string) error {
@@ -88,7 +124,7 @@ func (s *service) FindDeliveries(ctx context.Context, f domain.DeliveryFilter) (
 	where := ` WHERE 1=1`
 	var args []any
 	if v := vendorScope(a); v != 0 {
-		where += ` AND d.vendor_id = ?`
+		where += ` AND c.vendor_id = ?`
 		args = append(args, v)
 	} else if f.VendorID != 0 {
 		where += ` AND d.vendor_id = ?`
@@ -119,7 +155,7 @@ func (s *service) FindDeliveries(ctx context.Context, f domain.DeliveryFilter) (
 	p := f.Page.Normalize()
 	return listPage(ctx, s, pageQuery{
 		what: "deliveries", args: args, order: "d.scheduled_for DESC, d.id DESC",
-		count: `SELECT COUNT(*) FROM deliveries d` + where,
+		count: `SELECT COUNT(*) FROM deliveries d JOIN customers c ON c.id = d.customer_id` + where,
 		list:  `SELECT ` + deliveryColumns + deliveryFrom + where,
 	}, p, scanDelivery)
 }
@@ -133,12 +169,21 @@ func (s *service) CreateDelivery(ctx context.Context, in domain.DeliveryCreate) 
 	if in.CustomerID <= 0 {
 		return nil, domain.Invalid("customerId", "customerId is required")
 	}
-	if err := validDate("scheduledFor", in.ScheduledFor); err != nil {
+	now := s.now()
+	if in.ScheduledFor == "" {
+		// The business's today, not UTC's: at 04:30 in India it is
+		// still yesterday in UTC.
+		in.ScheduledFor = s.day(now)
+	}
+	if err := s.validScheduledFor(in.ScheduledFor, now); err != nil {
 		return nil, err
 	}
 	items := strings.TrimSpace(in.Items)
 	if items == "" {
 		return nil, domain.Invalid("items", "items is required")
+	}
+	if err := checkText("items", items, false); err != nil {
+		return nil, err
 	}
 	if len(items) > 200 {
 		return nil, domain.Invalid("items", "items must be at most 200 characters")
@@ -146,38 +191,44 @@ func (s *service) CreateDelivery(ctx context.Context, in domain.DeliveryCreate) 
 	if in.Quantity <= 0 || in.Quantity > 10000 {
 		return nil, domain.Invalid("quantity", "quantity must be between 1 and 10000")
 	}
-	if in.AmountCents < 0 || in.AmountCents > 1e11 {
+	if in.AmountCents < 0 {
 		return nil, domain.Invalid("amountCents", "amountCents must be zero or positive")
+	}
+	if in.AmountCents > maxAmountCents {
+		return nil, domain.AmountTooLarge("amountCents")
 	}
 	note := strings.TrimSpace(in.Note)
 	if len(note) > 1000 {
 		return nil, domain.Invalid("note", "note must be at most 1000 characters")
 	}
-	now := s.now()
+	if err := checkText("note", note, true); err != nil {
+		return nil, err
+	}
+	if in.Shift != "" && !in.Shift.Valid() {
+		return nil, domain.Invalid("shift", "shift must be morning or evening")
+	}
 	var d *domain.Delivery
-	err = s.write(ctx, func(tx *store.Tx) error {
-		c, err := findCustomer(ctx, tx, a, in.CustomerID, false)
+	err = s.writeOnce(ctx, "delivery.create", in, &d, func(tx *store.Tx) error {
+		now := s.stamp(tx)
+		c, err := findInputCustomer(ctx, tx, a, in.CustomerID)
 		if err != nil {
-			if de, ok := err.(*domain.Error); ok && de.Code == domain.CodeNotFound {
-				de.Field = "customerId"
-			}
 			return err
 		}
+		if c.Status != domain.CustomerActive {
+			return notActive("customerId", c)
+		}
+		// A delivery is the customer's vendor's: another vendor could not
+		// see it, and the customer's vendor would be charged for a drop it
+		// never made. Move the customer first to change vendors.
 		vendorID := c.VendorID
 		if in.VendorID != 0 && in.VendorID != c.VendorID {
-			if !a.IsAdmin() {
-				return domain.Invalid("vendorId", "a vendor can only deliver to its own customers")
-			}
-			if _, err := checkVendor(ctx, tx, in.VendorID); err != nil {
-				return err
-			}
-			vendorID = in.VendorID
+			return domain.Invalid("vendorId", "vendorId must be the customer's vendor (%d); move the customer to change it", c.VendorID)
 		}
 		d = &domain.Delivery{CustomerID: c.ID, CustomerName: c.Name, VendorID: vendorID, ScheduledFor: in.ScheduledFor, Items: items,
-			Quantity: in.Quantity, AmountCents: in.AmountCents, Status: domain.DeliveryScheduled, Note: note, CreatedAt: now, UpdatedAt: now}
-		if err := tx.QueryRow(ctx, `INSERT INTO deliveries (customer_id, vendor_id, scheduled_for, items, quantity, amount_cents, status, note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			d.CustomerID, d.VendorID, d.ScheduledFor, d.Items, d.Quantity, d.AmountCents, d.Status, d.Note, micros(now), micros(now)).Scan(&d.ID); err != nil {
+			Quantity: in.Quantity, AmountCents: in.AmountCents, Status: domain.DeliveryScheduled, Note: note, CreatedAt: now, UpdatedAt: now, Shift: in.Shift}
+		if err := tx.QueryRow(ctx, `INSERT INTO deliveries (customer_id, vendor_id, scheduled_for, items, quantity, amount_cents, status, note, created_at, updated_at, shift)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			d.CustomerID, d.VendorID, d.ScheduledFor, d.Items, d.Quantity, d.AmountCents, d.Status, d.Note, micros(now), micros(now), nullShift(d.Shift)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("failed to insert delivery: %w", err)
 		}
 		summary := fmt.Sprintf("Delivery #%d (%s × %d, %s) scheduled for %s on %s by %s",
@@ -191,144 +242,199 @@ func (s *service) CreateDelivery(ctx context.Context, in domain.DeliveryCreate) 
 	return d, nil
 }
 
-// deliveryRequest is what an idempotent UpdateDelivery remembers of the
-// call, to refuse the same key with other data.
-type deliveryRequest struct {
-	DeliveryID int64                  `json:"deliveryId"`
-	Status     *domain.DeliveryStatus `json:"status,omitempty"`
-	Note       *string                `json:"note,omitempty"`
+// deliveryInput is a validated DeliveryUpdate.
+type deliveryInput struct {
+	status     *domain.DeliveryStatus
+	note       *string
+	reason     domain.Reason
+	reasonText string
+	expected   *domain.DeliveryStatus
 }
 
-// UpdateDelivery moves a delivery through its workflow and/or changes its
-// note. Delivering charges the customer (a ledger entry) in the same
-// transaction. With an IdempotencyKey, a retry returns the stored result.
-func (s *service) UpdateDelivery(ctx context.Context, id int64, in domain.DeliveryUpdate) (*domain.DeliveryChange, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
+// validateDeliveryUpdate checks an update's fields. needReason makes a
+// reason mandatory for failed (bulk changes); skipped always needs one.
+func validateDeliveryUpdate(in domain.DeliveryUpdate, needReason bool) (*deliveryInput, error) {
 	if in.Status == nil && in.Note == nil {
 		return nil, domain.Invalid("status", "status or note is required")
 	}
 	if in.Status != nil && !in.Status.Valid() {
 		return nil, domain.Invalid("status", "unknown status %q", *in.Status)
 	}
-	var note string
+	v := &deliveryInput{status: in.Status}
+	if in.ExpectedStatus != nil {
+		if !in.ExpectedStatus.Valid() {
+			return nil, domain.Invalid("expectedStatus", "unknown status %q", *in.ExpectedStatus)
+		}
+		v.expected = in.ExpectedStatus
+	}
 	if in.Note != nil {
-		note = strings.TrimSpace(*in.Note)
+		note := strings.TrimSpace(*in.Note)
 		if len(note) > 1000 {
 			return nil, domain.Invalid("note", "note must be at most 1000 characters")
 		}
+		if err := checkText("note", note, true); err != nil {
+			return nil, err
+		}
+		v.note = &note
 	}
-	key := strings.TrimSpace(in.IdempotencyKey)
-	if len(key) > 200 {
-		return nil, domain.Invalid("idempotencyKey", "idempotencyKey must be at most 200 characters")
+	if in.Reason != nil {
+		v.reason = *in.Reason
 	}
-	req, _ := json.Marshal(deliveryRequest{DeliveryID: id, Status: in.Status, Note: in.Note})
-	now := s.now()
+	if in.ReasonText != nil {
+		v.reasonText = strings.TrimSpace(*in.ReasonText)
+	}
+	switch {
+	case in.Status == nil || !in.Status.NeedsReason():
+		if v.reason != "" || v.reasonText != "" {
+			return nil, domain.Invalid("reason", "a reason is given only with status failed or skipped")
+		}
+	case v.reason == "":
+		if *in.Status == domain.DeliverySkipped || needReason {
+			return nil, domain.Invalid("reason", "a %s delivery needs a reason: not_home, refused, no_access, out_of_stock or other", *in.Status)
+		}
+	case !v.reason.Valid():
+		return nil, domain.Invalid("reason", "reason must be not_home, refused, no_access, out_of_stock or other")
+	case v.reason == domain.ReasonOther && v.reasonText == "":
+		return nil, domain.Invalid("reasonText", "reasonText is required when the reason is other")
+	case len(v.reasonText) > 200:
+		return nil, domain.Invalid("reasonText", "reasonText must be at most 200 characters")
+	}
+	if err := checkText("reasonText", v.reasonText, false); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// UpdateDelivery moves a delivery through its workflow and/or changes its
+// note. Delivering charges the customer (a ledger entry) in the same
+// transaction. With an IdempotencyKey, a retry returns the stored result.
+//
+// Staff may change only the status of a delivery on their round, to
+// out_for_delivery, delivered, failed or skipped, with a reason for failed
+// and skipped.
+func (s *service) UpdateDelivery(ctx context.Context, id int64, in domain.DeliveryUpdate) (*domain.DeliveryChange, error) {
+	a, err := roundActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.IsStaff() {
+		if in.Note != nil {
+			return nil, &domain.Error{Code: domain.CodeForbidden, Field: "note", Message: "staff change a delivery's status only"}
+		}
+		if in.Status != nil && in.Status.Valid() && !staffStatus(*in.Status) {
+			return nil, &domain.Error{Code: domain.CodeForbidden, Field: "status", Message: "staff mark deliveries out_for_delivery, delivered, failed or skipped only"}
+		}
+	}
+	v, err := validateDeliveryUpdate(in, a.IsStaff())
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = withInputKey(ctx, in.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	var change *domain.DeliveryChange
-	err = s.write(ctx, func(tx *store.Tx) error {
-		if key != "" {
-			// Claim the key first. A concurrent retry blocks on the unique
-			// key (PostgreSQL) or the single writer (SQLite) until this
-			// transaction ends, then finds the stored result.
-			res, err := tx.Exec(ctx, `INSERT INTO delivery_updates (idempotency_key, delivery_id, request, result, created_at)
-				VALUES (?, ?, ?, '', ?) ON CONFLICT (idempotency_key) DO NOTHING`, key, id, string(req), micros(now))
+	err = s.writeOnce(ctx, "delivery.update", deliveryRequest{ID: id, Status: in.Status, Note: in.Note, Reason: in.Reason, ReasonText: in.ReasonText, ExpectedStatus: in.ExpectedStatus},
+		&change, func(tx *store.Tx) error {
+			a, sc, err := s.staffActor(ctx, tx, a)
 			if err != nil {
-				return fmt.Errorf("failed to claim idempotency key: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				change, err = storedDeliveryUpdate(ctx, tx, a, key, string(req))
 				return err
 			}
-		}
-		d, err := findDelivery(ctx, tx, a, id, true)
-		if err != nil {
-			return err
-		}
-		prev := d.Status
-		change = &domain.DeliveryChange{Delivery: d, PreviousStatus: prev}
-		var changes []string
-		if in.Status != nil && *in.Status != prev {
-			if !prev.CanTransition(*in.Status) {
-				return &domain.Error{Code: domain.CodeInvalidTransition, Field: "status",
-					Message: fmt.Sprintf("a delivery cannot go from %s to %s", prev, *in.Status)}
-			}
-			d.Status = *in.Status
-			changes = append(changes, "status")
-		} else if in.Status != nil && prev.Final() {
-			// Re-sending a final status is refused like any move out of it,
-			// so a client learns the delivery is closed.
-			return &domain.Error{Code: domain.CodeInvalidTransition, Field: "status",
-				Message: fmt.Sprintf("the delivery is already %s", prev)}
-		}
-		if in.Note != nil && note != d.Note {
-			d.Note = note
-			changes = append(changes, "note")
-		}
-		if len(changes) > 0 {
-			var deliveredAt, deliveredOn any
-			if d.Status == domain.DeliveryDelivered && prev != domain.DeliveryDelivered {
-				t := now
-				d.DeliveredAt = &t
-				deliveredAt, deliveredOn = micros(now), s.day(now)
-			} else if d.DeliveredAt != nil {
-				deliveredAt, deliveredOn = micros(*d.DeliveredAt), s.day(*d.DeliveredAt)
-			}
-			d.UpdatedAt = now
-			if _, err := tx.Exec(ctx, `UPDATE deliveries SET status = ?, note = ?, delivered_at = ?, delivered_on = ?, updated_at = ? WHERE id = ?`,
-				d.Status, d.Note, deliveredAt, deliveredOn, micros(now), d.ID); err != nil {
-				return fmt.Errorf("failed to update delivery: %w", err)
-			}
-			if d.Status == domain.DeliveryDelivered && prev != domain.DeliveryDelivered && d.AmountCents != 0 {
-				if _, err := addLedger(ctx, tx, d.CustomerID, "delivery", d.ID, d.AmountCents, micros(now)); err != nil {
+			if sc != nil {
+				if err := sc.checkDelivery(ctx, tx, id); err != nil {
 					return err
 				}
 			}
-			if err := appendEvent(ctx, tx, a, now, domain.ActionDeliveryUpdated, domain.EntityDelivery, d.ID, d.VendorID,
-				deliverySummary(d, prev, changes, a), change); err != nil {
-				return err
-			}
-		}
-		if key != "" {
-			b, err := json.Marshal(change)
-			if err != nil {
-				return fmt.Errorf("failed to encode result: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `UPDATE delivery_updates SET result = ? WHERE idempotency_key = ?`, string(b), key); err != nil {
-				return fmt.Errorf("failed to store idempotent result: %w", err)
-			}
-		}
-		return nil
-	})
+			change, err = s.applyDeliveryUpdate(ctx, tx, a, id, v, s.stamp(tx))
+			return err
+		})
 	if err != nil {
 		return nil, err
 	}
 	return change, nil
 }
 
-// storedDeliveryUpdate returns the result of an earlier call with key.
-func storedDeliveryUpdate(ctx context.Context, tx *store.Tx, a *domain.Actor, key, req string) (*domain.DeliveryChange, error) {
-	var deliveryID int64
-	var storedReq, result string
-	if err := tx.QueryRow(ctx, `SELECT delivery_id, request, result FROM delivery_updates WHERE idempotency_key = ?`, key).
-		Scan(&deliveryID, &storedReq, &result); err != nil {
-		return nil, fmt.Errorf("failed to read idempotent result: %w", err)
-	}
-	// The key's owner must be able to see the delivery: a vendor cannot
-	// probe another vendor's keys.
-	if _, err := findDelivery(ctx, tx, a, deliveryID, false); err != nil {
+// applyDeliveryUpdate changes one delivery in the caller's transaction:
+// the workflow rule, the charge of a delivery and the event.
+func (s *service) applyDeliveryUpdate(ctx context.Context, tx *store.Tx, a *domain.Actor, id int64, v *deliveryInput, now time.Time) (*domain.DeliveryChange, error) {
+	d, owner, err := findDeliveryOwner(ctx, tx, a, id, true)
+	if err != nil {
 		return nil, err
 	}
-	if storedReq != req {
-		return nil, &domain.Error{Code: domain.CodeConflict, Field: "idempotencyKey",
-			Message: "idempotencyKey was already used for a different change"}
+	prev := d.Status
+	change := &domain.DeliveryChange{Delivery: d, PreviousStatus: prev}
+	var changes []string
+	if v.expected != nil && *v.expected != prev && (v.status == nil || !prev.StillAsSeen(*v.expected, *v.status)) {
+		return nil, s.statusConflict(ctx, tx, d, domain.CodeConflict)
 	}
-	var change domain.DeliveryChange
-	if err := json.Unmarshal([]byte(result), &change); err != nil {
-		return nil, fmt.Errorf("failed to decode idempotent result: %w", err)
+	if v.status != nil && *v.status != prev {
+		if !prev.CanTransition(*v.status) {
+			if prev.Final() {
+				return nil, s.statusConflict(ctx, tx, d, domain.CodeInvalidTransition)
+			}
+			return nil, &domain.Error{Code: domain.CodeInvalidTransition, Field: "status",
+				Message: fmt.Sprintf("a delivery cannot go from %s to %s", prev, *v.status)}
+		}
+		if *v.status == domain.DeliveryDelivered {
+			// Charging needs an active customer; failing, skipping or
+			// cancelling the drop stays possible.
+			c, err := findCustomer(ctx, tx, domain.SystemActor(), d.CustomerID, false)
+			if err != nil {
+				return nil, err
+			}
+			if c.Status != domain.CustomerActive {
+				return nil, notActive("status", c)
+			}
+		}
+		d.Status = *v.status
+		d.Reason, d.ReasonText = v.reason, v.reasonText
+		changes = append(changes, "status")
+	} else if v.status != nil && prev.Final() {
+		// Re-sending a final status is refused like any move out of it,
+		// so a client learns the delivery is closed (and by whom).
+		return nil, s.statusConflict(ctx, tx, d, domain.CodeInvalidTransition)
 	}
-	return &change, nil
+	if v.note != nil && *v.note != d.Note {
+		d.Note = *v.note
+		changes = append(changes, "note")
+	}
+	if len(changes) == 0 {
+		return change, nil
+	}
+	var deliveredAt, deliveredOn any
+	if d.Status == domain.DeliveryDelivered && prev != domain.DeliveryDelivered {
+		t := now
+		d.DeliveredAt = &t
+		deliveredAt, deliveredOn = micros(now), s.day(now)
+	} else if d.DeliveredAt != nil {
+		deliveredAt, deliveredOn = micros(*d.DeliveredAt), s.day(*d.DeliveredAt)
+	}
+	d.UpdatedAt = now
+	if _, err := tx.Exec(ctx, `UPDATE deliveries SET status = ?, note = ?, delivered_at = ?, delivered_on = ?, updated_at = ?, reason = ?, reason_text = ? WHERE id = ?`,
+		d.Status, d.Note, deliveredAt, deliveredOn, micros(now), d.Reason, d.ReasonText, d.ID); err != nil {
+		return nil, fmt.Errorf("failed to update delivery: %w", err)
+	}
+	if d.Status == domain.DeliveryDelivered && prev != domain.DeliveryDelivered && d.AmountCents != 0 {
+		if _, err := addLedger(ctx, tx, d.CustomerID, "delivery", d.ID, d.AmountCents, micros(now)); err != nil {
+			return nil, err
+		}
+	}
+	if err := appendEvent(ctx, tx, a, now, domain.ActionDeliveryUpdated, domain.EntityDelivery, d.ID, owner,
+		deliverySummary(d, prev, changes, a), change); err != nil {
+		return nil, err
+	}
+	return change, nil
+}
+
+// deliveryRequest is what an UpdateDelivery call asks, for the
+// idempotency fingerprint (reason fields are left out when empty, so a
+// request without them fingerprints as before they existed).
+type deliveryRequest struct {
+	ID             int64                  `json:"id"`
+	Status         *domain.DeliveryStatus `json:"status,omitempty"`
+	Note           *string                `json:"note,omitempty"`
+	Reason         *domain.Reason         `json:"reason,omitempty"`
+	ReasonText     *string                `json:"reasonText,omitempty"`
+	ExpectedStatus *domain.DeliveryStatus `json:"expectedStatus,omitempty"`
 }
 
 func deliverySummary(d *domain.Delivery, prev domain.DeliveryStatus, changes []string, a *domain.Actor) string {
@@ -342,8 +448,11 @@ func deliverySummary(d *domain.Delivery, prev domain.DeliveryStatus, changes []s
 		what = "out for delivery"
 	case domain.DeliveryDelivered:
 		what = fmt.Sprintf("delivered (%s charged)", money(d.AmountCents))
-	case domain.DeliveryFailed:
-		what = "failed"
+	case domain.DeliveryFailed, domain.DeliverySkipped:
+		what = string(d.Status)
+		if d.Reason != "" {
+			what += " (" + reasonWords(d.Reason, d.ReasonText) + ")"
+		}
 	case domain.DeliveryCancelled:
 		what = "cancelled"
 	default:
@@ -354,4 +463,20 @@ func deliverySummary(d *domain.Delivery, prev domain.DeliveryStatus, changes []s
 		s += " (note updated)"
 	}
 	return s
+}
+
+// reasonWords is a reason as the activity feed shows it.
+func reasonWords(r domain.Reason, text string) string {
+	if r == domain.ReasonOther {
+		return text
+	}
+	return strings.ReplaceAll(string(r), "_", " ")
+}
+
+// nullShift stores a one-off delivery's missing shift as NULL.
+func nullShift(s domain.Shift) any {
+	if s == "" {
+		return nil
+	}
+	return string(s)
 }

@@ -38,7 +38,8 @@ func (s *service) EventsAfter(ctx context.Context, after int64, limit int) ([]*d
 	return evs, err
 }
 
-// RecentEvents returns the latest events visible to the actor, newest first.
+// RecentEvents returns the latest entries of the activity feed visible to
+// the actor, newest first (see domain.Event.InActivity).
 func (s *service) RecentEvents(ctx context.Context, limit int) ([]*domain.Event, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -46,7 +47,25 @@ func (s *service) RecentEvents(ctx context.Context, limit int) ([]*domain.Event,
 	}
 	var evs []*domain.Event
 	err = s.read(ctx, func(tx *store.Tx) error {
-		evs, err = tx.Events(ctx, store.EventQuery{VendorID: vendorScope(a), Limit: eventLimit(limit), Newest: true})
+		evs, err = tx.Events(ctx, store.EventQuery{VendorID: vendorScope(a), Limit: eventLimit(limit), Newest: true, Activity: true})
+		return err
+	})
+	return evs, err
+}
+
+// EventsBefore returns the entries of the activity feed visible to the
+// actor with seq < before, newest first.
+func (s *service) EventsBefore(ctx context.Context, before int64, limit int) ([]*domain.Event, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if before <= 0 {
+		return nil, domain.Invalid("before", "before must be a seq greater than 0")
+	}
+	var evs []*domain.Event
+	err = s.read(ctx, func(tx *store.Tx) error {
+		evs, err = tx.Events(ctx, store.EventQuery{VendorID: vendorScope(a), Limit: eventLimit(limit), Newest: true, Before: before, Activity: true})
 		return err
 	})
 	return evs, err
@@ -65,4 +84,12 @@ func (s *service) LastSeq(ctx context.Context) (int64, error) {
 		return err
 	})
 	return seq, err
+}
+
+// Epoch returns the event log's epoch (see domain.EventService).
+func (s *service) Epoch(ctx context.Context) (string, error) {
+	if _, err := actor(ctx); err != nil {
+		return "", err
+	}
+	return s.db.EventEpoch(ctx)
 }

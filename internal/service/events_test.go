@@ -28,10 +28,10 @@ func TestEventLog(t *testing.T) {
 		start := len(allEvents(t, svc)) // the fixture's three users
 		c := must(svc.Customers.CreateCustomer(f.AdminCtx, domain.CustomerCreate{Name: "Asha Rao", VendorID: f.VendorA.ID}))(t)
 		must(svc.Customers.UpdateCustomer(f.ACtx, c.ID, domain.CustomerUpdate{Address: ptr("12 MG Road")}))(t)
+		d := newDelivery(t, f.ACtx, svc, c.ID, 4500) // before the pause: a paused customer gets no new delivery
+		must(svc.Deliveries.UpdateDelivery(f.ACtx, d.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryOutForDelivery)}))(t)
 		must(svc.Customers.UpdateCustomer(f.ACtx, c.ID, domain.CustomerUpdate{Status: ptr(domain.CustomerPaused)}))(t)
 		must(svc.Customers.UpdateCustomer(f.ACtx, c.ID, domain.CustomerUpdate{Status: ptr(domain.CustomerPaused)}))(t) // no-op: no event
-		d := newDelivery(t, f.ACtx, svc, c.ID, 4500)
-		must(svc.Deliveries.UpdateDelivery(f.ACtx, d.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryOutForDelivery)}))(t)
 		must(svc.Payments.AddPayment(f.AdminCtx, domain.PaymentCreate{CustomerID: c.ID, AmountCents: 1250, Method: domain.PaymentCash}))(t)
 		u := must(svc.Users.UpdateUser(f.AdminCtx, f.VendorB.ID, domain.UserUpdate{Status: ptr(domain.UserSuspended)}))(t)
 		admin2 := must(svc.Users.CreateUser(f.AdminCtx, domain.UserCreate{Email: "second@example.com", Name: "Second", Role: domain.RoleAdmin, Password: "longenough"}))(t)
@@ -45,9 +45,9 @@ func TestEventLog(t *testing.T) {
 		}{
 			{domain.ActionCustomerCreated, c.ID, f.VendorA.ID, "Customer Asha Rao added by Ada Admin"},
 			{domain.ActionCustomerUpdated, c.ID, f.VendorA.ID, "Customer Asha Rao updated by Vendor A (address)"},
-			{domain.ActionCustomerStatus, c.ID, f.VendorA.ID, "Customer Asha Rao marked paused by Vendor A"},
 			{domain.ActionDeliveryCreated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d (Milk 1L × 2, 45.00) scheduled for Asha Rao on 2026-11-25 by Vendor A", d.ID)},
 			{domain.ActionDeliveryUpdated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d for Asha Rao out for delivery, marked by Vendor A", d.ID)},
+			{domain.ActionCustomerStatus, c.ID, f.VendorA.ID, "Customer Asha Rao marked paused by Vendor A"},
 			{domain.ActionPaymentAdded, 0, f.VendorA.ID, "Payment of 12.50 by cash from Asha Rao, recorded by Ada Admin"},
 			{domain.ActionUserUpdated, u.ID, 0, "Vendor Vendor B suspended by Ada Admin"}, // account events are for admins only
 			{domain.ActionUserCreated, admin2.ID, 0, "Admin Second (second@example.com) added by Ada Admin"},
@@ -73,17 +73,17 @@ func TestEventLog(t *testing.T) {
 			Customer *domain.Customer `json:"customer"`
 			Change   string           `json:"change"`
 		}
-		decode(t, evs[2].Payload, &cp)
+		decode(t, evs[4].Payload, &cp)
 		if cp.Customer == nil || cp.Customer.Status != domain.CustomerPaused || cp.Change != "status" {
-			t.Errorf("customer.status payload = %s", evs[2].Payload)
+			t.Errorf("customer.status payload = %s", evs[4].Payload)
 		}
 		var dp struct {
 			Delivery       *domain.Delivery      `json:"delivery"`
 			PreviousStatus domain.DeliveryStatus `json:"previousStatus"`
 		}
-		decode(t, evs[4].Payload, &dp)
+		decode(t, evs[3].Payload, &dp)
 		if dp.Delivery == nil || dp.Delivery.Status != domain.DeliveryOutForDelivery || dp.PreviousStatus != domain.DeliveryScheduled {
-			t.Errorf("delivery.updated payload = %s", evs[4].Payload)
+			t.Errorf("delivery.updated payload = %s", evs[3].Payload)
 		}
 		var pp struct {
 			Payment  *domain.Payment        `json:"payment"`
@@ -93,9 +93,12 @@ func TestEventLog(t *testing.T) {
 		if pp.Payment == nil || pp.Payment.AmountCents != 1250 || pp.Customer.ID != c.ID || pp.Customer.BalanceCents != -1250 {
 			t.Errorf("payment.added payload = %s", evs[5].Payload)
 		}
-		var up map[string]map[string]any
+		var up struct {
+			User            map[string]any `json:"user"`
+			SessionsRevoked bool           `json:"sessionsRevoked"`
+		}
 		decode(t, evs[6].Payload, &up)
-		if up["user"]["status"] != "suspended" || up["user"]["passwordHash"] != nil || up["user"]["PasswordHash"] != nil {
+		if up.User["status"] != "suspended" || up.User["passwordHash"] != nil || up.User["PasswordHash"] != nil || !up.SessionsRevoked {
 			t.Errorf("user.updated payload = %s", evs[6].Payload)
 		}
 		// Visibility: vendor A sees its own events only; RecentEvents is newest first.

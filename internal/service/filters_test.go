@@ -5,15 +5,12 @@ import (
 	"time"
 
 	"github.com/livedesk/livedesk/internal/domain"
-	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
 func TestDeliveryAndPaymentFilters(t *testing.T) {
 	t.Parallel()
-	clk := &clock{}
-	clk.Set(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
-	each(t, service.Options{Now: clk.Now}, func(t *testing.T, f *storetest.Fixture) {
+	eachClock(t, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), func(t *testing.T, f *storetest.Fixture, clk *clock) {
 		svc, ctx := f.Svc, f.AdminCtx
 		ca := newCustomer(t, ctx, svc, "Filter A", f.VendorA.ID)
 		cb := newCustomer(t, ctx, svc, "Filter B", f.VendorB.ID)

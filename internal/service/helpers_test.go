@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -22,6 +23,21 @@ type clock struct {
 
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// eachClock runs fn on both databases with a fresh fixture and a clock of
+// its own starting at start: the databases' subtests run at once, so a
+// clock shared between them would be moved by the other.
+func eachClock(t *testing.T, start time.Time, fn func(t *testing.T, f *storetest.Fixture, clk *clock)) {
+	t.Helper()
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			clk := &clock{}
+			clk.Set(start)
+			fn(t, storetest.NewFixture(t, storetest.Services(t, kind, service.Options{Now: clk.Now})), clk)
+		})
+	}
+}
 
 // each runs fn on both databases with a fresh fixture.
 func each(t *testing.T, opts service.Options, fn func(t *testing.T, f *storetest.Fixture)) {
@@ -110,4 +126,14 @@ func describe(evs []*domain.Event) string {
 		s += fmt.Sprintf("%d:%s ", e.Seq, e.Action)
 	}
 	return s
+}
+
+// mustJSON returns v as JSON.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	return string(b)
 }

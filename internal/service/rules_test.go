@@ -174,7 +174,10 @@ func TestAuthorization(t *testing.T) {
 				_, err := svc.Customers.UpdateCustomer(f.ACtx, ca.ID, domain.CustomerUpdate{VendorID: &f.VendorB.ID})
 				return err
 			}, domain.CodeForbidden},
-			{"vendor lists users", func() error { _, _, err := svc.Users.FindUsers(b, domain.UserFilter{}); return err }, domain.CodeForbidden},
+			{"vendor adds staff of another vendor", func() error {
+				_, err := svc.Users.CreateUser(b, domain.UserCreate{Email: "z@example.com", Role: domain.RoleStaff, Password: "longenough", VendorID: f.VendorA.ID})
+				return err
+			}, domain.CodeForbidden},
 			{"vendor creates user", func() error {
 				_, err := svc.Users.CreateUser(b, domain.UserCreate{Email: "z@example.com", Role: domain.RoleAdmin, Password: "longenough"})
 				return err
@@ -197,6 +200,10 @@ func TestAuthorization(t *testing.T) {
 		}
 		// Lists and figures are scoped, whatever the filter says.
 		t.Run("lists are scoped", func(t *testing.T) {
+			// A vendor lists its own staff only: vendor B has none.
+			if us, n := must2(svc.Users.FindUsers(b, domain.UserFilter{}))(t); n != 0 || len(us) != 0 {
+				t.Errorf("vendor B lists %d users, want none (its own staff only)", n)
+			}
 			if _, n := must2(svc.Customers.FindCustomers(b, domain.CustomerFilter{VendorID: f.VendorA.ID}))(t); n != 0 {
 				t.Fatalf("B sees %d of A's customers", n)
 			}

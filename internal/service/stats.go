@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/store"
@@ -28,7 +29,11 @@ func (s *service) Stats(ctx context.Context) (*domain.Stats, error) {
 	now := s.now()
 	today := s.day(now)
 	monthStart := today[:8] + "01"
-	st := &domain.Stats{At: now}
+	epoch, err := s.db.EventEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &domain.Stats{TimeZone: s.loc().String(), Today: today, Epoch: epoch, At: now}
 	err = s.read(ctx, func(tx *store.Tx) error {
 		var err error
 		if st.Seq, err = tx.LastEventSeq(ctx); err != nil {
@@ -41,18 +46,23 @@ func (s *service) Stats(ctx context.Context) (*domain.Stats, error) {
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(balance_cents), 0) FROM customers WHERE balance_cents > 0`+cond, args...).Scan(&st.OutstandingCents); err != nil {
 			return fmt.Errorf("failed to sum balances: %w", err)
 		}
-		rows, err := tx.Query(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE scheduled_for = ?`+cond+` GROUP BY status`, append([]any{today}, args...)...)
+		rows, err := tx.Query(ctx, `SELECT status, CASE WHEN `+reversedExists("delivery", "deliveries.id")+` THEN 1 ELSE 0 END, COUNT(*)
+			FROM deliveries WHERE scheduled_for = ?`+cond+` GROUP BY 1, 2`, append([]any{today}, args...)...)
 		if err != nil {
 			return fmt.Errorf("failed to count deliveries: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var status domain.DeliveryStatus
-			var n int
-			if err := rows.Scan(&status, &n); err != nil {
+			var reversed, n int
+			if err := rows.Scan(&status, &reversed, &n); err != nil {
 				return fmt.Errorf("failed to scan delivery counts: %w", err)
 			}
-			st.DeliveriesToday.Add(status, n)
+			if reversed == 1 {
+				st.DeliveriesToday.AddReversed(n)
+			} else {
+				st.DeliveriesToday.Add(status, n)
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("failed to count deliveries: %w", err)
@@ -60,11 +70,11 @@ func (s *service) Stats(ctx context.Context) (*domain.Stats, error) {
 		if err := tx.QueryRow(ctx, `SELECT
 				COALESCE(SUM(CASE WHEN delivered_on = ? THEN amount_cents ELSE 0 END), 0),
 				COALESCE(SUM(amount_cents), 0)
-			FROM deliveries WHERE status = 'delivered' AND delivered_on >= ? AND delivered_on <= ?`+cond,
+			FROM deliveries WHERE status = 'delivered' AND delivered_on >= ? AND delivered_on <= ?`+notReversed("delivery", "deliveries.id")+cond,
 			append([]any{today, monthStart, today}, args...)...).Scan(&st.RevenueTodayCents, &st.RevenueMonthCents); err != nil {
 			return fmt.Errorf("failed to sum revenue: %w", err)
 		}
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payments WHERE created_on = ?`+cond,
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payments WHERE created_on = ?`+notReversed("payment", "payments.id")+cond,
 			append([]any{today}, args...)...).Scan(&st.PaymentsToday, &st.PaymentsTodayCents); err != nil {
 			return fmt.Errorf("failed to sum payments: %w", err)
 		}
@@ -87,6 +97,9 @@ func (s *service) VendorMetrics(ctx context.Context, ids []int64) ([]domain.Vend
 	if err != nil {
 		return nil, err
 	}
+	if ids, err = uniqueIDs("ids", ids); err != nil {
+		return nil, err
+	}
 	if !a.IsAdmin() {
 		if len(ids) > 0 && !slices.Contains(ids, a.UserID) {
 			return []domain.VendorMetrics{}, nil
@@ -95,11 +108,14 @@ func (s *service) VendorMetrics(ctx context.Context, ids []int64) ([]domain.Vend
 	}
 	now := s.now()
 	today := s.day(now)
-	since := s.day(now.AddDate(0, 0, -29))
+	// 29 calendar days back from the business's today (not 29×24 hours,
+	// which a change to or from summer time would make a day off).
+	first, _ := time.Parse(dateLayout, today)
+	since := first.AddDate(0, 0, -29).Format(dateLayout)
 	where := ` WHERE u.role = 'vendor'`
 	var args []any
 	if len(ids) > 0 {
-		where += ` AND u.id IN (?` + repeat(",?", len(ids)-1) + `)`
+		where += ` AND u.id IN (` + placeholders(len(ids)) + `)`
 		for _, id := range ids {
 			args = append(args, id)
 		}
@@ -109,9 +125,9 @@ func (s *service) VendorMetrics(ctx context.Context, ids []int64) ([]domain.Vend
 		rows, err := tx.Query(ctx, `SELECT u.id,
 				(SELECT COUNT(*) FROM customers c WHERE c.vendor_id = u.id),
 				(SELECT COUNT(*) FROM customers c WHERE c.vendor_id = u.id AND c.status = 'active'),
-				(SELECT COUNT(*) FROM deliveries d WHERE d.vendor_id = u.id AND d.scheduled_for >= ? AND d.scheduled_for <= ? AND d.status <> 'cancelled'),
-				(SELECT COUNT(*) FROM deliveries d WHERE d.vendor_id = u.id AND d.scheduled_for >= ? AND d.scheduled_for <= ? AND d.status = 'delivered'),
-				COALESCE((SELECT SUM(d.amount_cents) FROM deliveries d WHERE d.vendor_id = u.id AND d.status = 'delivered' AND d.delivered_on >= ? AND d.delivered_on <= ?), 0),
+				(SELECT COUNT(*) FROM deliveries d WHERE d.vendor_id = u.id AND d.scheduled_for >= ? AND d.scheduled_for <= ?`+countedDelivery("d.status", "d.id")+`),
+				(SELECT COUNT(*) FROM deliveries d WHERE d.vendor_id = u.id AND d.scheduled_for >= ? AND d.scheduled_for <= ? AND d.status = 'delivered'`+notReversed("delivery", "d.id")+`),
+				COALESCE((SELECT SUM(d.amount_cents) FROM deliveries d WHERE d.vendor_id = u.id AND d.status = 'delivered' AND d.delivered_on >= ? AND d.delivered_on <= ?`+notReversed("delivery", "d.id")+`), 0),
 				COALESCE((SELECT SUM(c.balance_cents) FROM customers c WHERE c.vendor_id = u.id AND c.balance_cents > 0), 0)
 			FROM users u`+where+` ORDER BY u.id`, append([]any{since, today, since, today, since, today}, args...)...)
 		if err != nil {
@@ -129,12 +145,4 @@ func (s *service) VendorMetrics(ctx context.Context, ids []int64) ([]domain.Vend
 		return rows.Err()
 	})
 	return out, err
-}
-
-func repeat(s string, n int) string {
-	out := ""
-	for range n {
-		out += s
-	}
-	return out
 }

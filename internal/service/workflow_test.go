@@ -13,7 +13,16 @@ import (
 )
 
 var allStatuses = []domain.DeliveryStatus{domain.DeliveryScheduled, domain.DeliveryOutForDelivery,
-	domain.DeliveryDelivered, domain.DeliveryFailed, domain.DeliveryCancelled}
+	domain.DeliveryDelivered, domain.DeliveryFailed, domain.DeliveryCancelled, domain.DeliverySkipped}
+
+// move is the update that moves a delivery to s, with a reason when s needs one.
+func move(s domain.DeliveryStatus) domain.DeliveryUpdate {
+	up := domain.DeliveryUpdate{Status: status(s)}
+	if s.NeedsReason() {
+		up.Reason = ptr(domain.ReasonNotHome)
+	}
+	return up
+}
 
 // pathTo lists the legal steps from scheduled to s.
 func pathTo(s domain.DeliveryStatus) []domain.DeliveryStatus {
@@ -22,10 +31,30 @@ func pathTo(s domain.DeliveryStatus) []domain.DeliveryStatus {
 		return []domain.DeliveryStatus{domain.DeliveryOutForDelivery}
 	case domain.DeliveryDelivered, domain.DeliveryFailed:
 		return []domain.DeliveryStatus{domain.DeliveryOutForDelivery, s}
-	case domain.DeliveryCancelled:
-		return []domain.DeliveryStatus{domain.DeliveryCancelled}
+	case domain.DeliveryCancelled, domain.DeliverySkipped:
+		return []domain.DeliveryStatus{s}
 	}
 	return nil
+}
+
+// legalMoves is the public workflow (docs/api.md, "Deliveries"), spelled out
+// rather than read back from CanTransition so that a change of the rule has
+// to change this table too. scheduled → delivered and scheduled → failed are
+// the round's one-tap moves: "out for delivery" is an optional step.
+var legalMoves = map[domain.DeliveryStatus][]domain.DeliveryStatus{
+	domain.DeliveryScheduled: {domain.DeliveryOutForDelivery, domain.DeliveryDelivered, domain.DeliveryFailed,
+		domain.DeliverySkipped, domain.DeliveryCancelled},
+	domain.DeliveryOutForDelivery: {domain.DeliveryDelivered, domain.DeliveryFailed, domain.DeliverySkipped,
+		domain.DeliveryCancelled},
+}
+
+func isLegal(from, to domain.DeliveryStatus) bool {
+	for _, s := range legalMoves[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
 }
 
 // TestDeliveryWorkflow tries every (from, to) pair of statuses: legal moves
@@ -37,15 +66,18 @@ func TestDeliveryWorkflow(t *testing.T) {
 		svc, ctx := f.Svc, f.ACtx
 		for _, from := range allStatuses {
 			for _, to := range allStatuses {
-				legal := from.CanTransition(to)
+				legal := isLegal(from, to)
+				if legal != from.CanTransition(to) {
+					t.Errorf("CanTransition(%s -> %s) = %v, the documented workflow says %v", from, to, !legal, legal)
+				}
 				t.Run(fmt.Sprintf("%s->%s", from, to), func(t *testing.T) {
 					c := newCustomer(t, ctx, svc, "Workflow "+string(from)+" "+string(to), 0)
 					d := newDelivery(t, ctx, svc, c.ID, 1234)
 					for _, step := range pathTo(from) {
-						must(svc.Deliveries.UpdateDelivery(ctx, d.ID, domain.DeliveryUpdate{Status: status(step)}))(t)
+						must(svc.Deliveries.UpdateDelivery(ctx, d.ID, move(step)))(t)
 					}
 					before := len(allEvents(t, svc))
-					ch, err := svc.Deliveries.UpdateDelivery(ctx, d.ID, domain.DeliveryUpdate{Status: status(to)})
+					ch, err := svc.Deliveries.UpdateDelivery(ctx, d.ID, move(to))
 					after := len(allEvents(t, svc))
 					switch {
 					case legal:
@@ -96,6 +128,40 @@ func TestDeliveryWorkflow(t *testing.T) {
 	})
 }
 
+// TestRoundOneTap: on a round, a scheduled stop is marked delivered (or
+// failed) in one step, in bulk as one at a time: charged once, one event,
+// previousStatus scheduled, and a retry with the key changes nothing.
+func TestRoundOneTap(t *testing.T) {
+	t.Parallel()
+	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+		svc, ctx := f.Svc, f.ACtx
+		c := newCustomer(t, ctx, svc, "One tap", 0)
+		a, b, one := newDelivery(t, ctx, svc, c.ID, 1500), newDelivery(t, ctx, svc, c.ID, 900), newDelivery(t, ctx, svc, c.ID, 400)
+		before := len(allEvents(t, svc))
+		in := domain.BulkStatus{IDs: []int64{a.ID}, Status: domain.DeliveryDelivered, IdempotencyKey: "tap-a"}
+		res := must(svc.Rounds.UpdateDeliveryStatuses(ctx, in))(t)
+		if res.Succeeded != 1 || res.Results[0].PreviousStatus != domain.DeliveryScheduled || res.Results[0].Delivery.Status != domain.DeliveryDelivered {
+			t.Fatalf("one tap = %+v", res.Results[0])
+		}
+		must(svc.Rounds.UpdateDeliveryStatuses(ctx, in))(t) // a retry
+		failed := must(svc.Rounds.UpdateDeliveryStatuses(ctx, domain.BulkStatus{IDs: []int64{b.ID}, Status: domain.DeliveryFailed,
+			Reason: domain.ReasonNotHome, IdempotencyKey: "tap-b"}))(t)
+		if d := failed.Results[0].Delivery; failed.Succeeded != 1 || d.Status != domain.DeliveryFailed || d.Reason != domain.ReasonNotHome {
+			t.Fatalf("failed from scheduled = %+v", failed.Results[0])
+		}
+		ch := must(svc.Deliveries.UpdateDelivery(ctx, one.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryDelivered), IdempotencyKey: "tap-one"}))(t)
+		if ch.PreviousStatus != domain.DeliveryScheduled || ch.Delivery.DeliveredAt == nil {
+			t.Fatalf("one at a time = %+v", ch)
+		}
+		if after := len(allEvents(t, svc)); after != before+3 {
+			t.Errorf("events %d -> %d, want 3 more", before, after)
+		}
+		if bal, sum := ledgerSum(t, f.Svc.DB, c.ID); bal != 1900 || sum != bal {
+			t.Errorf("balance %d ledger %d, want 1500+400 charged once", bal, sum)
+		}
+	})
+}
+
 func TestDeliveryUpdateIdempotent(t *testing.T) {
 	t.Parallel()
 	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
@@ -104,7 +170,8 @@ func TestDeliveryUpdateIdempotent(t *testing.T) {
 		d := newDelivery(t, ctx, svc, c.ID, 700)
 		must(svc.Deliveries.UpdateDelivery(ctx, d.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryOutForDelivery)}))(t)
 		up := domain.DeliveryUpdate{Status: status(domain.DeliveryDelivered), IdempotencyKey: "deliver-1"}
-		// Concurrent retries: all succeed with the same result, applied once.
+		// Concurrent retries: each either gets the one result or is told
+		// the key is in use (409); the change is applied once.
 		const n = 12
 		var wg sync.WaitGroup
 		results := make([]*domain.DeliveryChange, n)
@@ -117,15 +184,21 @@ func TestDeliveryUpdateIdempotent(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		first, _ := json.Marshal(results[0])
+		var first []byte
 		for i := range n {
 			if errs[i] != nil {
-				t.Fatalf("retry %d: %v", i, errs[i])
+				wantCode(t, errs[i], domain.CodeIdempotencyKeyInUse, "idempotencyKey")
+				results[i] = must(svc.Deliveries.UpdateDelivery(ctx, d.ID, up))(t) // its retry replays
 			}
-			if b, _ := json.Marshal(results[i]); string(b) != string(first) {
+			b, _ := json.Marshal(results[i])
+			if first == nil {
+				first = b
+			}
+			if string(b) != string(first) {
 				t.Fatalf("retry %d result %s, want %s", i, b, first)
 			}
 		}
+		results[0] = must(svc.Deliveries.UpdateDelivery(ctx, d.ID, up))(t)
 		if results[0].PreviousStatus != domain.DeliveryOutForDelivery || results[0].Delivery.Status != domain.DeliveryDelivered {
 			t.Fatalf("result = %+v", results[0])
 		}
@@ -141,15 +214,16 @@ func TestDeliveryUpdateIdempotent(t *testing.T) {
 		if updates != 2 {
 			t.Fatalf("delivery.updated events = %d, want 2", updates)
 		}
-		// Same key with another change is a conflict.
+		// Same key with another change is refused.
 		_, err := svc.Deliveries.UpdateDelivery(ctx, d.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryFailed), IdempotencyKey: "deliver-1"})
-		wantCode(t, err, domain.CodeConflict, "idempotencyKey")
+		wantCode(t, err, domain.CodeIdempotencyKeyReused, "idempotencyKey")
 		// Another vendor cannot replay or probe the key.
 		_, err = svc.Deliveries.UpdateDelivery(f.BCtx, d.ID, up)
 		wantCode(t, err, domain.CodeNotFound, "")
 		// A refused change does not burn its key.
 		d2 := newDelivery(t, ctx, svc, c.ID, 5)
-		_, err = svc.Deliveries.UpdateDelivery(ctx, d2.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryDelivered), IdempotencyKey: "k2"})
+		must(svc.Deliveries.UpdateDelivery(ctx, d2.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryOutForDelivery)}))(t)
+		_, err = svc.Deliveries.UpdateDelivery(ctx, d2.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryScheduled), IdempotencyKey: "k2"})
 		wantCode(t, err, domain.CodeInvalidTransition, "status")
 		must(svc.Deliveries.UpdateDelivery(ctx, d2.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryCancelled), IdempotencyKey: "k2"}))(t)
 	})
@@ -163,9 +237,11 @@ func TestPaymentIdempotent(t *testing.T) {
 		in := domain.PaymentCreate{CustomerID: c.ID, AmountCents: 1250, Method: domain.PaymentCash, IdempotencyKey: "pay-1"}
 		t.Run("sequential", func(t *testing.T) {
 			r1 := must(svc.Payments.AddPayment(ctx, in))(t)
-			r2 := must(svc.Payments.AddPayment(ctx, in))(t)
-			if !r1.Created || r2.Created {
-				t.Fatalf("Created = %v, %v; want true, false", r1.Created, r2.Created)
+			rctx, replay := domain.WithIdempotency(ctx, "")
+			r2 := must(svc.Payments.AddPayment(rctx, in))(t)
+			// The retry gets the first answer again, byte for byte.
+			if b1, b2 := mustJSON(t, r1), mustJSON(t, r2); b1 != b2 || !replay.Replayed {
+				t.Fatalf("retry answered %s (replayed %v), first answer %s", b2, replay.Replayed, b1)
 			}
 			if r1.Payment.ID != r2.Payment.ID || r2.Customer.BalanceCents != -1250 || r1.Customer.BalanceCents != -1250 {
 				t.Fatalf("results differ: %+v / %+v", r1, r2)
@@ -178,7 +254,7 @@ func TestPaymentIdempotent(t *testing.T) {
 			other := in
 			other.AmountCents = 999
 			_, err := svc.Payments.AddPayment(ctx, other)
-			wantCode(t, err, domain.CodeConflict, "idempotencyKey")
+			wantCode(t, err, domain.CodeIdempotencyKeyReused, "idempotencyKey")
 		})
 		t.Run("no key makes a new payment each time", func(t *testing.T) {
 			plain := domain.PaymentCreate{CustomerID: c.ID, AmountCents: 50, Method: domain.PaymentUPI}
@@ -202,20 +278,22 @@ func TestPaymentIdempotent(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			created := 0
+			// Each either gets the payment or is told the key is in use.
+			var id int64
 			for i := range n {
 				if errs[i] != nil {
-					t.Fatalf("retry %d: %v", i, errs[i])
+					wantCode(t, errs[i], domain.CodeIdempotencyKeyInUse, "idempotencyKey")
+					continue
 				}
-				if res[i].Created {
-					created++
+				if id == 0 {
+					id = res[i].Payment.ID
 				}
-				if res[i].Payment.ID != res[0].Payment.ID {
-					t.Fatalf("retry %d got payment %d, want %d", i, res[i].Payment.ID, res[0].Payment.ID)
+				if res[i].Payment.ID != id {
+					t.Fatalf("retry %d got payment %d, want %d", i, res[i].Payment.ID, id)
 				}
 			}
-			if created != 1 {
-				t.Fatalf("created %d payments, want 1", created)
+			if r := must(svc.Payments.AddPayment(ctx, ck))(t); id != 0 && r.Payment.ID != id {
+				t.Fatalf("a later retry got payment %d, want %d", r.Payment.ID, id)
 			}
 			_, total := must2(svc.Payments.FindPayments(ctx, domain.PaymentFilter{CustomerID: c.ID, Method: domain.PaymentCard}))(t)
 			if total != 1 {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/livedesk/livedesk/internal/store"
 	"modernc.org/sqlite"
@@ -27,7 +28,10 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 		return nil, errors.New("sqlite: empty database path")
 	}
 	params := url.Values{}
-	params.Add("_pragma", "busy_timeout(10000)")
+	// The writer's own busy wait is a few milliseconds: the store waits
+	// out a lock held elsewhere (Dialect.BusyWait) in steps that end with
+	// the caller's context, which SQLite's busy handler cannot.
+	params.Add("_pragma", "busy_timeout(10)")
 	params.Add("_pragma", "journal_mode(WAL)")
 	params.Add("_pragma", "foreign_keys(1)")
 	// NORMAL in WAL mode: a crash of the process never loses a commit; a
@@ -71,8 +75,17 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("failed to migrate sqlite database %s: %w", path, err)
 	}
+	if err := db.LoadTimeZone(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
+
+// busyWait is how long a write waits for the write lock another process
+// holds (a CLI command, a backup tool, a sqlite3 shell) before it is
+// refused as busy (UNAVAILABLE, retry later).
+const busyWait = 10 * time.Second
 
 // Dialect returns the SQLite dialect of the store.
 func Dialect() store.Dialect {
@@ -86,6 +99,7 @@ func Dialect() store.Dialect {
 		},
 		Classify:        classify,
 		CacheStatements: true,
+		BusyWait:        busyWait,
 	}
 }
 

@@ -59,20 +59,7 @@ func TestBusyIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	holder, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close()
-	hc, err := holder.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hc.Close()
-	if _, err := hc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
-		t.Fatal(err)
-	}
-	defer hc.ExecContext(ctx, `ROLLBACK`)
+	lockWrites(t, path)
 	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
 	if err != nil {
 		t.Fatal(err)
@@ -85,4 +72,27 @@ func TestBusyIsUnavailable(t *testing.T) {
 	if got := domain.ErrorCode(db.MapError(err)); got != domain.CodeUnavailable {
 		t.Fatalf("busy error %v mapped to %s, want %s", err, got, domain.CodeUnavailable)
 	}
+}
+
+// lockWrites holds the database's write lock from another connection, as
+// a backup tool or a sqlite3 shell would, until the test ends; the
+// returned connection can ROLLBACK to release it earlier.
+func lockWrites(t *testing.T, path string) *sql.Conn {
+	t.Helper()
+	ctx := context.Background()
+	holder, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Close() })
+	hc, err := holder.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hc.Close() })
+	if _, err := hc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = hc.ExecContext(ctx, `ROLLBACK`) })
+	return hc
 }

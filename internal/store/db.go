@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,10 @@ type DB struct {
 	read    *sql.DB
 	dialect *Dialect
 	observe func(kind string, d time.Duration, err error) // see Observe
+	loc     atomic.Pointer[time.Location]                 // business time zone, see Location
+	epoch   atomic.Pointer[string]                        // event-log epoch, see EventEpoch
+
+	resolveTimeout time.Duration // see SetResolveTimeout
 }
 
 // New wraps already configured handles. write and read may be the same.
@@ -29,8 +34,17 @@ func New(write, read *sql.DB, d Dialect) *DB {
 	if read == nil {
 		read = write
 	}
-	return &DB{write: write, read: read, dialect: &d}
+	return &DB{write: write, read: read, dialect: &d, resolveTimeout: DefaultResolveTimeout}
 }
+
+// DefaultResolveTimeout is how long a write waits, by default, to learn the
+// outcome of a commit whose answer was lost with its connection.
+const DefaultResolveTimeout = 5 * time.Second
+
+// SetResolveTimeout sets how long a write waits to learn the outcome of a
+// commit whose answer was lost before it answers CodeOutcomeUnknown. Call it
+// before the database is used.
+func (db *DB) SetResolveTimeout(d time.Duration) { db.resolveTimeout = d }
 
 // Dialect returns the database's dialect.
 func (db *DB) Dialect() *Dialect { return db.dialect }
@@ -78,7 +92,11 @@ func (db *DB) withTx(ctx context.Context, h *sql.DB, opts *sql.TxOptions, fn fun
 	if db.observe != nil {
 		defer db.observed(opts != nil, time.Now(), &err)
 	}
-	stx, err := h.BeginTx(ctx, opts)
+	var stx *sql.Tx
+	err = db.waitBusy(ctx, func() (err error) {
+		stx, err = h.BeginTx(ctx, opts)
+		return err
+	})
 	if err != nil {
 		return 0, db.mapErr(fmt.Errorf("failed to begin transaction: %w", err))
 	}
@@ -87,8 +105,17 @@ func (db *DB) withTx(ctx context.Context, h *sql.DB, opts *sql.TxOptions, fn fun
 		_ = stx.Rollback()
 		return 0, db.mapErr(err)
 	}
+	var xid string
+	if opts == nil && db.dialect.TxID != "" {
+		if err := tx.QueryRow(ctx, db.dialect.TxID).Scan(&xid); err != nil {
+			_ = stx.Rollback()
+			return 0, db.mapErr(fmt.Errorf("failed to read the transaction id: %w", err))
+		}
+	}
 	if err := stx.Commit(); err != nil {
-		return 0, db.mapErr(fmt.Errorf("failed to commit: %w", err))
+		if err := db.commitFailed(ctx, xid, err); err != nil {
+			return 0, err
+		}
 	}
 	return tx.lastSeq, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrKind classifies a driver error so that the store can turn it into a
@@ -41,11 +42,40 @@ type Dialect struct {
 	// MigrationLock guards the migration runner against other processes
 	// migrating at the same time; nil when the database needs no guard.
 	MigrationLock func(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// LogOrigin is a query giving the database's physical identity, which a
+	// restore changes (see InitEventEpoch); empty when the database has none.
+	LogOrigin string
 	// CacheStatements prepares each query once per transaction.
 	CacheStatements bool
 	// ReadTx are the options of read-only transactions (a consistent
 	// snapshot across several queries).
 	ReadTx sql.TxOptions
+
+	// TxID, when set, is a query returning the current transaction's id as
+	// text. The store reads it just before COMMIT so that a commit whose
+	// answer is lost with the connection can be resolved with TxStatus.
+	TxID string
+	// TxStatus is a query taking a transaction id (from TxID) and returning
+	// "committed", "aborted", "in progress", or NULL when it is too old to
+	// tell. It runs on another connection.
+	TxStatus string
+	// CommitAnswered reports whether a commit error is the database's own
+	// verdict (the transaction did not commit), as opposed to a lost
+	// connection, after which the outcome is unknown until TxStatus says.
+	CommitAnswered func(err error) bool
+	// TryXactLock, when set, is an expression taking one text argument (one
+	// `?`) and giving whether it took a lock on that name, held until the
+	// transaction ends. Empty when writers are serialised anyway (SQLite's
+	// single writer connection).
+	TryXactLock string
+	// BusyWait, when set, is how long beginning a write waits for a lock
+	// another connection holds. The store retries the begin itself until
+	// the wait or the caller's context ends, because the driver's own
+	// busy wait (SQLite's busy_timeout) cannot be cut short by a context;
+	// the driver's busy timeout is then kept to a few milliseconds. Zero
+	// leaves the waiting to the driver (PostgreSQL's lock waits end with
+	// the context).
+	BusyWait time.Duration
 }
 
 // Rebind rewrites the `?` placeholders of q for the dialect. Question marks

@@ -10,14 +10,14 @@ import (
 // uniqueFields maps unique constraints (SQLite "table.column" and
 // PostgreSQL constraint names) to the JSON field a client sent.
 var uniqueFields = map[string]string{
-	"users.email":                      "email",
-	"users_email_key":                  "email",
-	"payments.idempotency_key":         "idempotencyKey",
-	"payments_idempotency_key_key":     "idempotencyKey",
-	"delivery_updates.idempotency_key": "idempotencyKey",
-	"delivery_updates_pkey":            "idempotencyKey",
-	"settings.key":                     "key",
-	"settings_pkey":                    "key",
+	"users.email":                     "email",
+	"users_email_key":                 "email",
+	"payments.recorded_by":            "idempotencyKey", // SQLite names the first column of payments_recorded_by_client_key
+	"payments_recorded_by_client_key": "idempotencyKey",
+	"idempotency_keys.user_id":        "idempotencyKey",
+	"idempotency_keys_pkey":           "idempotencyKey",
+	"settings.key":                    "key",
+	"settings_pkey":                   "key",
 }
 
 // mapErr turns recognised driver errors into domain errors: transient

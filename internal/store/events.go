@@ -30,6 +30,23 @@ func (tx *Tx) AppendEvent(ctx context.Context, e *domain.Event) error {
 	if err := tx.QueryRow(ctx, `UPDATE event_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq`).Scan(&seq); err != nil {
 		return fmt.Errorf("failed to allocate event seq: %w", err)
 	}
+	if !tx.locked {
+		// Without LockWrites the log's last time is unknown; read it now
+		// that the counter row is locked.
+		var prev sql.NullInt64
+		if err := tx.QueryRow(ctx, `SELECT at FROM events WHERE seq = ?`, seq-1).Scan(&prev); err != nil && err != sql.ErrNoRows {
+			return fmt.Errorf("failed to read the last event time: %w", err)
+		}
+		if prev.Valid {
+			tx.lastAt = time.UnixMicro(prev.Int64).UTC()
+		}
+		tx.locked = true
+	}
+	// Event times never go back as seq grows, even when clocks of two
+	// instances disagree.
+	if e.At.Before(tx.lastAt) {
+		e.At = tx.lastAt
+	}
 	payload := string(e.Payload)
 	if payload == "" {
 		payload = "{}"
@@ -41,6 +58,7 @@ func (tx *Tx) AppendEvent(ctx context.Context, e *domain.Event) error {
 	}
 	e.Seq = seq
 	tx.lastSeq = seq
+	tx.lastAt = e.At
 	return nil
 }
 
@@ -49,7 +67,11 @@ type EventQuery struct {
 	After    int64 // only seq > After (ignored when Newest)
 	VendorID int64 // only this vendor's events when > 0
 	Limit    int
-	Newest   bool // newest first instead of oldest first
+	Newest   bool  // newest first instead of oldest first
+	Before   int64 // with Newest: only seq < Before when > 0
+	// Activity keeps only the entries of the activity feed (see
+	// domain.Event.InActivity).
+	Activity bool
 }
 
 // Events reads events of the log.
@@ -60,9 +82,17 @@ func (tx *Tx) Events(ctx context.Context, q EventQuery) ([]*domain.Event, error)
 		query += ` AND seq > ?`
 		args = append(args, q.After)
 	}
+	if q.Newest && q.Before > 0 {
+		query += ` AND seq < ?`
+		args = append(args, q.Before)
+	}
 	if q.VendorID > 0 {
 		query += ` AND vendor_id = ?`
 		args = append(args, q.VendorID)
+	}
+	if q.Activity {
+		query += ` AND action NOT IN (?, ?)`
+		args = append(args, domain.ActionSecurityEvent, domain.ActionReportProgress)
 	}
 	if q.Newest {
 		query += ` ORDER BY seq DESC`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -79,10 +80,13 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		}
 		defer unlock()
 	}
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version BIGINT PRIMARY KEY,
-		name TEXT NOT NULL,
-		applied_at BIGINT NOT NULL)`); err != nil {
+	if err := db.waitBusy(ctx, func() error {
+		_, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version BIGINT PRIMARY KEY,
+			name TEXT NOT NULL,
+			applied_at BIGINT NOT NULL)`)
+		return err
+	}); err != nil {
 		return nil, db.mapErr(fmt.Errorf("failed to create schema_migrations: %w", err))
 	}
 	applied := map[int]bool{}
@@ -102,12 +106,19 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("failed to read schema_migrations: %w", err)
 	}
+	if err := checkKnown(ms, applied); err != nil {
+		return nil, err
+	}
 	var done []int
 	for _, m := range ms {
 		if applied[m.Version] {
 			continue
 		}
-		tx, err := conn.BeginTx(ctx, nil)
+		var tx *sql.Tx
+		err := db.waitBusy(ctx, func() (err error) {
+			tx, err = conn.BeginTx(ctx, nil)
+			return err
+		})
 		if err != nil {
 			return done, db.mapErr(fmt.Errorf("failed to begin migration %s: %w", m.Name, err))
 		}
@@ -126,4 +137,33 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		done = append(done, m.Version)
 	}
 	return done, nil
+}
+
+// checkKnown refuses a database that holds migrations this binary does not
+// have: a newer binary migrated it, and an older one running on it would
+// write rows that the newer migrations' backfills never see again.
+func checkKnown(ms []Migration, applied map[int]bool) error {
+	known := map[int]bool{}
+	latest := 0
+	for _, m := range ms {
+		known[m.Version] = true
+		latest = max(latest, m.Version)
+	}
+	var unknown []int
+	for v := range applied {
+		if !known[v] {
+			unknown = append(unknown, v)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Ints(unknown)
+	names := make([]string, len(unknown))
+	for i, v := range unknown {
+		names[i] = strconv.Itoa(v)
+	}
+	return fmt.Errorf("the database has schema migrations %s, which this binary does not know (it knows up to %d): "+
+		"a newer Livedesk migrated it; run that version or a later one (see docs/operations.md, \"Upgrades\")",
+		strings.Join(names, ", "), latest)
 }

@@ -56,3 +56,16 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		return nil
 	})
 }
+
+// setting reads a setting in tx.
+func (tx *Tx) setting(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("failed to read setting %s: %w", key, err)
+	}
+	return v, true, nil
+}

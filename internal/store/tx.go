@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 // Tx is a transaction whose queries are written with `?` placeholders and
@@ -11,6 +12,8 @@ type Tx struct {
 	tx      *sql.Tx
 	dialect *Dialect
 	lastSeq int64
+	lastAt  time.Time            // time of the log's last event, once known (see LockWrites)
+	locked  bool                 // LockWrites ran
 	stmts   map[string]*sql.Stmt // prepared statements, when the dialect caches them
 }
 
