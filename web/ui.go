@@ -26,6 +26,11 @@ func Handler() http.Handler {
 	if !ok {
 		return secure(http.HandlerFunc(notBuilt))
 	}
+	return serveBuild(fsys)
+}
+
+// serveBuild serves one build of the dashboard (web/dist).
+func serveBuild(fsys fs.FS) http.Handler {
 	index, err := fs.ReadFile(fsys, "index.html")
 	if err != nil {
 		return secure(http.HandlerFunc(notBuilt))
@@ -35,9 +40,23 @@ func Handler() http.Handler {
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 		if name != "" && name != "index.html" {
 			if st, err := fs.Stat(fsys, name); err == nil && !st.IsDir() {
-				if strings.HasPrefix(name, "assets/") {
+				switch {
+				case strings.HasPrefix(name, "assets/"):
 					// Vite fingerprints everything under assets/.
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				case name == "sw.js":
+					// The service worker (web/pwa/sw.js): the browser must
+					// see a new build's worker at once, and it controls the
+					// whole origin from the root.
+					w.Header().Set("Cache-Control", "no-cache")
+					w.Header().Set("Service-Worker-Allowed", "/")
+				case name == "manifest.webmanifest":
+					w.Header().Set("Content-Type", "application/manifest+json")
+					w.Header().Set("Cache-Control", "no-cache")
+				default:
+					// Unfingerprinted files (the manifest's icons, other
+					// worker scripts): browsers must revalidate them.
+					w.Header().Set("Cache-Control", "no-cache")
 				}
 				files.ServeHTTP(w, r)
 				return
@@ -53,11 +72,14 @@ func Handler() http.Handler {
 }
 
 // secure adds the headers that keep the dashboard out of frames and limit
-// what a script injection could reach.
+// what a script injection could reach: connect-src 'self' lets the page
+// talk to its own origin only (its API and its socket, ws: and wss: of the
+// same host included), so an injected script cannot send what it finds to
+// another site with fetch or a WebSocket.
 func secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
+import { pwaPlugin } from './pwa/plugin'
 
 // The Go server serves dist/ at / with an SPA fallback; in development the
 // API and the Socket.IO endpoint are proxied to a local `livedesk serve`.
 const backend = process.env.LIVEDESK_DEV_BACKEND ?? 'http://127.0.0.1:8080'
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pwaPlugin()],
   base: '/',
   server: {
     proxy: {

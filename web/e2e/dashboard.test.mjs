@@ -1,20 +1,16 @@
 // Browser tests of the dashboard against a real server (see harness.mjs).
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Api, arrangeCustomer, eventually, launchBrowser, login, screenshot, startServer, unique, waitForConnection } from './harness.mjs'
+import { Api, arrangeCustomer, eventually, login, screenshot, suite, unique, waitForConnection } from './harness.mjs'
 
 describe('dashboard', () => {
-  let server, browser, admin
+  let s, server, browser, admin
 
   before(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-    admin = await Api.login(server.url)
+    s = await suite()
+    ;({ server, browser, admin } = s)
   })
-  after(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  after(() => s?.close())
 
   it('refuses a wrong password with a clear message, then logs in and goes live', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
@@ -56,7 +52,8 @@ describe('dashboard', () => {
       idempotencyKey: crypto.randomUUID(),
     })
     const posted = Date.now()
-    const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(res.customer.balanceCents / 100)
+    // A customer in credit reads "In credit ₹…", never "Balance owed −₹…".
+    const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(Math.abs(res.customer.balanceCents) / 100)
 
     await Promise.all([
       dash.getByTestId('activity-feed').getByText(customer.name).first().waitFor({ timeout: 1_000 }),
@@ -72,7 +69,8 @@ describe('dashboard', () => {
 
   it('lets two admins see each other’s changes', async () => {
     const email = `${unique('second').replace(/\s/g, '')}@e2e.test`
-    await admin.post('/api/users', { email, name: 'Second Admin', role: 'admin', password: 'second-admin-pw' })
+    const secondName = unique('Second Admin')
+    await admin.post('/api/users', { email, name: secondName, role: 'admin', password: 'second-admin-pw' })
     const customer = await arrangeCustomer(admin, { name: unique('Shared Customer') })
 
     const ctxA = await browser.newContext({ viewport: { width: 1280, height: 860 } })
@@ -82,16 +80,18 @@ describe('dashboard', () => {
     await login(a, server.url)
     await login(b, server.url, email, 'second-admin-pw')
     // Presence: each sees the other online.
-    await a.getByTestId('presence').getByText('Second Admin').waitFor({ timeout: 5_000 })
+    await a.getByTestId('presence').getByText(secondName).waitFor({ timeout: 5_000 })
 
     await b.goto(`${server.url}/customers/${customer.id}`)
     await b.getByTestId('detail-balance').waitFor()
     await a.goto(`${server.url}/customers/${customer.id}`)
     await a.getByTestId('pay-amount').fill('250')
     await a.getByTestId('pay-submit').click()
-    const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(-250)
+    const expected = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(250)
     await b.getByTestId('detail-balance').getByText(expected, { exact: true }).waitFor({ timeout: 2_000 })
-    await b.getByTestId('toast').filter({ hasText: '₹250.00' }).first().waitFor({ timeout: 2_000 })
+    assert.equal(await b.getByTestId('detail-balance-label').innerText(), 'In credit')
+    // The toast waits while b's drawer is open (it would cover its controls); it shows once b closes it, below.
+    assert.equal(await b.getByTestId('toast').count(), 0)
 
     // A delivery status changed by one admin moves in the other's drawer.
     // Tomorrow: the demo simulator advances today's scheduled deliveries,
@@ -107,9 +107,11 @@ describe('dashboard', () => {
     await a.getByLabel(`Change status of delivery ${delivery.id}`).selectOption('delivered')
     await rowB.getByText('Delivered', { exact: true }).waitFor({ timeout: 2_000 })
     // Delivering charges the balance: -250 + 110 = -140.
-    const charged = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(-140)
+    const charged = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' }).format(140)
     await b.getByTestId('detail-balance').getByText(charged, { exact: true }).waitFor({ timeout: 3_000 })
     await screenshot(a, 'customer-detail', { fullPage: false })
+    await b.getByRole('button', { name: 'Close' }).click()
+    await b.getByTestId('toast').filter({ hasText: '₹250.00' }).first().waitFor({ timeout: 2_000 })
     await ctxA.close()
     await ctxB.close()
   })

@@ -38,8 +38,12 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-/** startServer runs `livedesk serve --demo` and waits for /healthz. */
-export async function startServer() {
+/**
+ * startServer runs `livedesk serve --demo` and waits for /healthz. With
+ * { demo: false } the database starts empty but for the demo admin, and no
+ * simulator moves today's deliveries under the test's feet.
+ */
+export async function startServer({ demo = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'livedesk-e2e-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -49,14 +53,18 @@ export async function startServer() {
     proc: null,
     log: [],
     async start() {
-      const proc = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--db', `sqlite:${join(dir, 'x.db')}`, '--demo'], {
+      // No metrics listener: its default port would clash between servers.
+      const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', `sqlite:${join(dir, 'x.db')}`, '--metrics-addr', '']
+      if (demo) args.push('--demo')
+      const proc = spawn(BIN, args, {
         env: { ...process.env, LIVEDESK_JWT_SECRET: process.env.LIVEDESK_JWT_SECRET ?? 'e2e-secret-e2e-secret-e2e-secret!' },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       proc.stdout.on('data', (b) => server.log.push(String(b)))
       proc.stderr.on('data', (b) => server.log.push(String(b)))
       server.proc = proc
-      const deadline = Date.now() + 30_000
+      // Seeding the demo data can take a while on a loaded machine.
+      const deadline = Date.now() + Number(process.env.E2E_START_TIMEOUT_MS ?? 60_000)
       while (Date.now() < deadline) {
         if (proc.exitCode !== null) throw new Error(`livedesk exited with ${proc.exitCode}:\n${server.log.join('')}`)
         try {
@@ -67,6 +75,8 @@ export async function startServer() {
         }
         await sleep(100)
       }
+      // Stopped, so that it does not keep the test process alive after the failure.
+      await server.stop()
       throw new Error(`livedesk did not become healthy at ${url}:\n${server.log.join('')}`)
     },
     /** ensureDemoAdmin creates the demo admin with the CLI when --demo did not seed one. */
@@ -95,8 +105,14 @@ export async function startServer() {
       rmSync(dir, { recursive: true, force: true })
     },
   }
-  await server.start()
-  await server.ensureDemoAdmin()
+  try {
+    await server.start()
+    await server.ensureDemoAdmin()
+  } catch (err) {
+    // The caller gets no server to dispose of: nothing may outlive the failure.
+    await server.dispose()
+    throw err
+  }
   return server
 }
 
@@ -147,6 +163,62 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
 }
 
+/**
+ * startShared starts what the files of one run share (run.mjs calls it): a
+ * `livedesk serve --demo` and a Chromium that test processes connect to.
+ * Its env names them for suite(); close() stops both.
+ */
+export async function startShared() {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
+  const [server, browserServer] = await Promise.all([startServer(), chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })])
+  return {
+    env: { E2E_SHARED_URL: server.url, E2E_SHARED_BROWSER: browserServer.wsEndpoint() },
+    server,
+    async close() {
+      await browserServer.close()
+      await server.dispose()
+    },
+  }
+}
+
+/** sharedServer stands for the run's server in a file: it is not this file's to stop. */
+function sharedServer(url) {
+  const refuse = async () => {
+    throw new Error('suite(): the server is shared by the run; a test that stops it starts its own with startServer()')
+  }
+  return { url, dir: null, proc: null, log: [], shared: true, start: refuse, stop: refuse, ensureDemoAdmin: async () => {}, dispose: async () => {} }
+}
+
+/**
+ * suite gives a test file a demo server, a browser and an admin API client.
+ * Under run.mjs the server and the browser are the run's, shared by every
+ * file that calls suite() (one start of each instead of one per file); run
+ * alone (node --test e2e/x.test.mjs) the file gets its own. A file that
+ * shares them makes its data its own (unique(), a fresh vendor or user),
+ * opens a fresh browser context per test and leaves business-wide settings
+ * as it found them; a file that stops the server, counts server-wide or
+ * changes business-wide settings for its whole run calls startServer() and
+ * launchBrowser() itself. close() (in the file's after hook) closes what
+ * the file opened: the contexts it left open, and its own server and browser.
+ */
+export async function suite() {
+  const url = process.env.E2E_SHARED_URL
+  const ws = process.env.E2E_SHARED_BROWSER
+  const server = url ? sharedServer(url) : await startServer()
+  // A connected browser's close() closes this file's contexts and disconnects.
+  const browser = ws ? await chromium.connect(ws) : await launchBrowser()
+  const admin = await Api.login(server.url)
+  return {
+    server,
+    browser,
+    admin,
+    async close() {
+      await browser.close()
+      await server.dispose()
+    },
+  }
+}
+
 /** login signs in through the UI and waits until the connection is live. */
 export async function login(page, url, email = DEMO.email, password = DEMO.password) {
   await page.goto(url + '/')
@@ -164,6 +236,13 @@ export async function waitForConnection(page, state, timeout = 20_000) {
 export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage })
+}
+
+/** downloaded reads a download's bytes (a browser shared by the run, connected remotely, gives no local path). */
+export async function downloaded(download) {
+  const chunks = []
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk)
+  return Buffer.concat(chunks)
 }
 
 /** socketCount asks the server how many Socket.IO connections it holds. */

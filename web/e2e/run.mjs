@@ -1,9 +1,9 @@
 // npm run e2e: the browser tests, skipped loudly when there is no server binary.
-import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BIN, CHROMIUM } from './harness.mjs'
+import { ARTIFACTS, BIN, CHROMIUM, startShared } from './harness.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const banner = (lines) => {
@@ -30,5 +30,21 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith('.test.mjs'))
   .filter((f) => !process.argv[2] || f.includes(process.argv[2]))
   .map((f) => join(here, f))
-const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' })
-process.exit(res.status ?? 1)
+// One demo server and one Chromium for the files that call suite() (see
+// harness.mjs); the files that need their own still start them. Started
+// here, the test processes connect to them; the run waits for the files
+// without blocking, since this process serves the browser's endpoint.
+const shared = await startShared()
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, ...shared.env },
+})
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
+const status = await new Promise((ok) => child.on('exit', (code, signal) => ok(code ?? (signal ? 1 : 0))))
+if (status !== 0) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  writeFileSync(join(ARTIFACTS, 'shared-server.log'), shared.server.log.join(''))
+  console.log(`The shared server's log: ${join(ARTIFACTS, 'shared-server.log')}`)
+}
+await shared.close()
+process.exit(status)

@@ -45,4 +45,47 @@ describe('tabs', () => {
     await ctx.close()
     await eventually(async () => assert.equal(await socketCount(admin), base), 10_000)
   })
+
+  it('keeps the refresh token in an HttpOnly cookie, survives a reload, and signs every tab out together', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const first = await ctx.newPage()
+    await login(first, server.url)
+    const second = await ctx.newPage()
+    await second.goto(server.url + '/')
+    await waitForConnection(second, 'live')
+
+    // The refresh token: an HttpOnly, SameSite=Strict cookie scoped to the
+    // refresh route, that no page script can read; nothing in storage.
+    const cookies = await ctx.cookies(server.url + '/api/auth/refresh')
+    const refresh = cookies.find((c) => c.name === 'livedesk_refresh')
+    assert.ok(refresh, `cookies: ${JSON.stringify(cookies.map((c) => c.name))}`)
+    assert.equal(refresh.httpOnly, true)
+    assert.equal(refresh.sameSite, 'Strict')
+    assert.equal(refresh.path, '/api/auth/refresh')
+    for (const p of [first, second]) {
+      const seen = await p.evaluate(() => ({ cookie: document.cookie, stored: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) }))
+      assert.ok(!seen.cookie.includes('livedesk_refresh'), 'document.cookie shows the refresh token')
+      assert.ok(!/eyJ[\w-]+\.[\w-]+\./.test(seen.stored), `a token in web storage: ${seen.stored}`)
+    }
+    const csp = (await (await fetch(server.url + '/')).headers.get('content-security-policy')) ?? ''
+    assert.match(csp, /connect-src 'self';/)
+
+    // A reload keeps the user signed in (the cookie, or the other tab).
+    await first.reload()
+    await waitForConnection(first, 'live')
+    await second.close()
+    await first.reload()
+    await waitForConnection(first, 'live')
+
+    // Signing out in one tab signs out every tab and ends the session:
+    // the cookie no longer brings it back.
+    const third = await ctx.newPage()
+    await third.goto(server.url + '/')
+    await waitForConnection(third, 'live')
+    await first.getByRole('button', { name: 'Sign out' }).click()
+    await Promise.all([first, third].map((p) => p.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5_000 })))
+    await third.reload()
+    await third.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5_000 })
+    await ctx.close()
+  })
 })

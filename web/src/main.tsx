@@ -3,12 +3,15 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { createQueryClient, createServices, makeRealtimeClient } from './lib/bootstrap'
+import { registerServiceWorker } from './lib/offline/dataCache'
 import { ServicesProvider } from './lib/services'
 import './styles.css'
 
 const queryClient = createQueryClient()
 const services = createServices(queryClient)
 const makeClient = () => makeRealtimeClient(services, queryClient)
+
+registerServiceWorker()
 
 const root = document.getElementById('root')
 if (root) {

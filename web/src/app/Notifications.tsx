@@ -1,10 +1,11 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { useRef, useSyncExternalStore } from 'react'
 import { customerQueries } from '../features/customers/queries'
 import { keys } from '../lib/queryKeys'
-import { formatMoney, humanize } from '../lib/format'
+import { loadPrefs, mergeNotice, noticeFor, subscribePrefs, type PopupPrefs } from '../lib/notify'
 import { useSocketEvent } from '../lib/realtime'
-import { useServices } from '../lib/services'
-import type { Customer, ListResponse } from '../lib/types'
+import { useServices, useSession } from '../lib/services'
+import type { Customer, ListResponse, Settings } from '../lib/types'
 
 /** customerName finds a customer's name in whatever the cache already holds. */
 export function customerName(qc: QueryClient, id: number): string | null {
@@ -17,39 +18,48 @@ export function customerName(qc: QueryClient, id: number): string | null {
   return null
 }
 
-/** Notifications turns live payments and finished deliveries into toasts. */
+/** usePopupPrefs is the signed-in user's choice of pop-ups (stored in this browser). */
+export function usePopupPrefs(): PopupPrefs {
+  const userId = useSession()?.user.id
+  const cache = useRef<{ key: string; prefs: PopupPrefs } | null>(null)
+  return useSyncExternalStore(subscribePrefs, () => {
+    const prefs = loadPrefs(userId)
+    const key = `${userId}:${JSON.stringify(prefs)}`
+    if (cache.current?.key !== key) cache.current = { key, prefs }
+    return cache.current.prefs
+  })
+}
+
+/**
+ * Notifications turns live activity (payments, deliveries finished,
+ * corrections) into toasts: a burst groups into one ("5 deliveries
+ * delivered"), each says who acted, and only the kinds the user chose pop
+ * up. The rest still reach the activity feed.
+ */
 export function Notifications() {
   const qc = useQueryClient()
   const { toasts, api } = useServices()
-  useSocketEvent('payment:added', (p, meta) => {
+  const prefs = usePopupPrefs()
+  useSocketEvent('activity:updated', (p, meta) => {
+    // Another admin moved the payment safeguard: every dashboard uses the new threshold at once.
+    const changed = p.entry.action === 'settings.updated' ? (p.entry.payload as { settings?: Settings } | undefined)?.settings : undefined
+    if (changed) qc.setQueryData(keys.settings(), changed)
+    // The settings carry the default credit limit, which is the alert rules'.
+    if (p.entry.action === 'alert.rules_updated') void qc.invalidateQueries({ queryKey: keys.settings() })
     if (meta.replayed) return
-    const known = customerName(qc, p.customer.id)
-    const body = (name: string) => `${name} · ${humanize(p.payment.method)} · balance ${formatMoney(p.customer.balanceCents)}`
-    const id = toasts.push({
-      kind: 'payment',
-      title: `${formatMoney(p.payment.amountCents)} received`,
-      body: body(known ?? `Customer #${p.customer.id}`),
-    })
-    if (!known) {
-      // Show the toast now; name the customer as soon as it is loaded.
+    const n = noticeFor(p.entry, { name: (id) => customerName(qc, id) })
+    if (!n || !prefs[n.kind]) return
+    const id = toasts.push(n.toast, n.ttlMs, mergeNotice(n))
+    const unnamed = n.unnamed
+    if (unnamed) {
+      // Show the toast now; name the customer as soon as it is loaded (unless a burst has grouped it).
       void qc
-        .ensureQueryData(customerQueries.detail(api, p.customer.id))
-        .then((c) => toasts.update(id, { body: body(c.name) }))
+        .ensureQueryData(customerQueries.detail(api, unnamed.customerId))
+        .then((c) => {
+          if (toasts.list().find((t) => t.id === id)?.count === 1) toasts.update(id, { body: unnamed.body(c.name) })
+        })
         .catch(() => undefined)
     }
-  })
-  useSocketEvent('delivery:updated', (p, meta) => {
-    const s = p.delivery.status
-    if (meta.replayed || (s !== 'delivered' && s !== 'failed') || p.previousStatus === s) return
-    const name = p.delivery.customerName || customerName(qc, p.delivery.customerId) || `Customer #${p.delivery.customerId}`
-    toasts.push(
-      {
-        kind: s === 'delivered' ? 'delivery' : 'error',
-        title: s === 'delivered' ? `Delivered to ${name}` : `Delivery failed · ${name}`,
-        body: `${p.delivery.items} × ${p.delivery.quantity} · ${formatMoney(p.delivery.amountCents)}`,
-      },
-      4_000,
-    )
   })
   useSocketEvent('error', (e) => {
     if (e.code === 'RATE_LIMITED') toasts.push({ kind: 'error', title: 'Slow down', body: e.message })

@@ -1,13 +1,24 @@
 import { useEffect, useRef, type ReactNode } from 'react'
+import { useServices } from '../lib/services'
 
-/** Drawer is a modal side panel: Escape and the backdrop close it, focus moves in and back. */
+/**
+ * Drawer is a modal side panel: Escape and the backdrop close it, focus
+ * moves in and back. While it is open, toasts wait (grouped) instead of
+ * covering its controls; they show when it closes.
+ */
 export function Drawer({ title, onClose, children }: { title: ReactNode; onClose: () => void; children: ReactNode }) {
   const panel = useRef<HTMLDivElement>(null)
+  const { toasts } = useServices()
+  // The latest onClose, so that a parent's re-render (a new arrow function)
+  // does not re-run the effect below and pull focus out of a form being typed in.
+  const close = useRef(onClose)
+  close.current = onClose
+  useEffect(() => toasts.hold(), [toasts])
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
     panel.current?.focus()
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
+      if (e.key === 'Escape') close.current()
       if (e.key !== 'Tab' || !panel.current) return
       // Keep keyboard focus inside the open drawer.
       const focusable = panel.current.querySelectorAll<HTMLElement>(
@@ -31,7 +42,7 @@ export function Drawer({ title, onClose, children }: { title: ReactNode; onClose
       document.body.classList.remove('no-scroll')
       previous?.focus?.()
     }
-  }, [onClose])
+  }, [])
   return (
     <div className="drawer-root">
       <div className="drawer-backdrop" onClick={onClose} aria-hidden="true" />

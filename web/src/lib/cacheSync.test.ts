@@ -15,6 +15,9 @@ const customer = (id: number, over: Partial<Customer> = {}): Customer => ({
   balanceCents: 1000,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  areaId: 0,
+  position: 0,
+  note: '',
   ...over,
 })
 
@@ -45,8 +48,11 @@ const payment = (id: number, customerId: number): Payment => ({
 })
 
 const stats = (seq: number, activeCustomers = 10): Stats => ({
+  timezone: 'UTC',
+  today: '2026-11-25',
+  epoch: 'k3xq7mva',
   activeCustomers,
-  deliveriesToday: { total: 0, scheduled: 0, outForDelivery: 0, delivered: 0, failed: 0, cancelled: 0 },
+  deliveriesToday: { total: 0, scheduled: 0, outForDelivery: 0, delivered: 0, failed: 0, cancelled: 0, skipped: 0, reversed: 0 },
   revenueTodayCents: 0,
   revenueMonthCents: 0,
   paymentsToday: 0,

@@ -4,12 +4,15 @@ import type {
   ActivityResponse,
   ActivityUpdated,
   Customer,
+  CustomerRemoved,
   CustomerUpdated,
+  DeliveryReversed,
   Delivery,
   DeliveryUpdated,
   ListResponse,
   Payment,
   PaymentAdded,
+  PaymentReversed,
   PresenceUpdated,
   User,
   UserUpdated,
@@ -35,6 +38,9 @@ export function applyPresence(qc: QueryClient, p: PresenceUpdated): void {
 }
 
 export function applyActivity(qc: QueryClient, p: ActivityUpdated): void {
+  // An import sends one entry for its customers (no customer:updated each):
+  // the lists refetch.
+  if (p.entry.action === 'customers.imported') void qc.invalidateQueries({ queryKey: keys.customers.lists() })
   qc.setQueriesData<ActivityResponse>({ queryKey: keys.activityAll() }, (old) => {
     if (!old) return old
     if (old.items.some((e) => e.seq === p.entry.seq)) return old
@@ -120,6 +126,52 @@ export function applyDelivery(qc: QueryClient, p: DeliveryUpdated): void {
     void qc.invalidateQueries({ queryKey: keys.customers.ledger(d.customerId) })
     markCustomerStale(qc, d.customerId)
   }
+}
+
+/** applyPaymentReversed shows the payment as reversed and the customer's new balance. */
+export function applyPaymentReversed(qc: QueryClient, p: PaymentReversed): void {
+  const { id, balanceCents } = p.customer
+  qc.setQueryData<Customer>(keys.customers.detail(id), (old) => (old ? { ...old, balanceCents } : old))
+  patchCustomerLists(qc, id, (c) => ({ ...c, balanceCents }))
+  qc.setQueriesData<ListResponse<Payment>>({ queryKey: keys.payments.all() }, (old) =>
+    old ? { ...old, items: old.items.map((x) => (x.id === p.payment.id ? p.payment : x)) } : old,
+  )
+  void qc.invalidateQueries({ queryKey: keys.customers.ledger(id) })
+}
+
+/** applyDeliveryReversed shows the delivery as reversed and the refunded balance. */
+export function applyDeliveryReversed(qc: QueryClient, p: DeliveryReversed): void {
+  const { id, balanceCents } = p.customer
+  qc.setQueryData<Customer>(keys.customers.detail(id), (old) => (old ? { ...old, balanceCents } : old))
+  patchCustomerLists(qc, id, (c) => ({ ...c, balanceCents }))
+  qc.setQueriesData<ListResponse<Delivery>>({ queryKey: keys.deliveries.all() }, (old) =>
+    old ? { ...old, items: old.items.map((x) => (x.id === p.delivery.id ? { ...x, ...p.delivery } : x)) } : old,
+  )
+  void qc.invalidateQueries({ queryKey: keys.customers.ledger(id) })
+}
+
+/**
+ * applyCustomerRemoved drops a customer that moved to another vendor, and its
+ * deliveries, payments and ledger, from the caches of that vendor's login
+ * (viewerVendorId). Admins keep it: the customer:updated that follows moves it.
+ */
+export function applyCustomerRemoved(qc: QueryClient, p: CustomerRemoved, viewerVendorId: number | null): void {
+  if (viewerVendorId === null || viewerVendorId !== p.vendorId) return
+  const id = p.customerId
+  qc.removeQueries({ queryKey: keys.customers.detail(id) })
+  qc.removeQueries({ queryKey: keys.customers.ledger(id) })
+  const drop = <T extends { customerId: number }>(old: ListResponse<T> | undefined) => {
+    if (!old || !old.items.some((x) => x.customerId === id)) return old
+    const items = old.items.filter((x) => x.customerId !== id)
+    return { ...old, items, total: old.total - (old.items.length - items.length) }
+  }
+  qc.setQueriesData<ListResponse<Delivery>>({ queryKey: keys.deliveries.all() }, drop)
+  qc.setQueriesData<ListResponse<Payment>>({ queryKey: keys.payments.all() }, drop)
+  qc.setQueriesData<ListResponse<Customer>>({ queryKey: keys.customers.lists() }, (old) => {
+    if (!old || !old.items.some((c) => c.id === id)) return old
+    return { ...old, items: old.items.filter((c) => c.id !== id), total: old.total - 1 }
+  })
+  void qc.invalidateQueries({ queryKey: keys.customers.lists() })
 }
 
 function markCustomerStale(qc: QueryClient, id: number): void {

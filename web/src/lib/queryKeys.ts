@@ -1,4 +1,4 @@
-import type { CustomerStatus, Interval } from './types'
+import type { CustomerSort, CustomerStatus, Interval, Shift } from './types'
 
 // Query keys of every feature, in one place so the real-time cache sync and
 // the features agree on them. Keys are arrays, most general part first, so a
@@ -8,6 +8,9 @@ export interface CustomerFilters {
   status?: CustomerStatus | ''
   vendorId?: number | ''
   search?: string
+  sort?: CustomerSort
+  /** true: only customers who owe. */
+  hasDues?: boolean
   limit: number
   offset: number
 }
@@ -18,8 +21,17 @@ export interface AnalyticsParams {
   interval: Interval
 }
 
+/** RoundParams select the Today page's round (GET /api/round); date absent: the business's today. */
+export interface RoundParams {
+  date?: string
+  shift: Shift
+  vendorId?: number
+  areaId?: number
+}
+
 export const keys = {
   stats: () => ['stats'] as const,
+  settings: () => ['settings'] as const,
   activity: (limit: number) => ['activity', { limit }] as const,
   activityAll: () => ['activity'] as const,
   presence: () => ['presence'] as const,
@@ -38,14 +50,26 @@ export const keys = {
     all: () => ['payments'] as const,
     list: (f: { customerId?: number; limit: number }) => ['payments', f] as const,
   },
+  // Every analytics query lives under ['analytics']: one throttled
+  // invalidation of that prefix (realtime.tsx) refreshes them all.
   analytics: {
     all: () => ['analytics'] as const,
     range: (p: AnalyticsParams) => ['analytics', p] as const,
+    ageing: (asOf: string) => ['analytics', 'ageing', { asOf }] as const,
+    breakdown: (by: 'product' | 'area', r: { from: string; to: string }) => ['analytics', 'breakdown', by, r] as const,
+    vendors: (r: { from: string; to: string }) => ['analytics', 'vendors', r] as const,
   },
   users: {
     all: () => ['users'] as const,
     list: (f: { role?: string; search?: string }) => ['users', 'list', f] as const,
   },
   vendorMetrics: () => ['vendors', 'metrics'] as const,
+  round: {
+    all: () => ['round'] as const,
+    lists: () => ['round', 'stops'] as const,
+    one: (p: RoundParams) => ['round', 'stops', p] as const,
+    /** The area filter's choices (GET /api/areas), by vendor (0: all). */
+    areas: (vendorId: number) => ['round', 'areas', vendorId] as const,
+  },
   me: () => ['me'] as const,
 }

@@ -14,8 +14,11 @@ import { ToastStore } from './toast'
 import type { Customer, ListResponse, PaymentResult, Stats } from './types'
 
 const stats = (seq: number, activeCustomers: number): Stats => ({
+  timezone: 'UTC',
+  today: '2026-11-25',
+  epoch: 'k3xq7mva',
   activeCustomers,
-  deliveriesToday: { total: 0, scheduled: 0, outForDelivery: 0, delivered: 0, failed: 0, cancelled: 0 },
+  deliveriesToday: { total: 0, scheduled: 0, outForDelivery: 0, delivered: 0, failed: 0, cancelled: 0, skipped: 0, reversed: 0 },
   revenueTodayCents: 0,
   revenueMonthCents: 0,
   paymentsToday: 0,
@@ -37,6 +40,9 @@ const customer = (id: number, balanceCents: number): Customer => ({
   balanceCents,
   createdAt: '',
   updatedAt: '',
+  areaId: 0,
+  position: 0,
+  note: '',
 })
 
 function setup(routes: Record<string, unknown>) {
@@ -49,7 +55,7 @@ function setup(routes: Record<string, unknown>) {
   const api: ApiClient = { get: get as ApiClient['get'], post: vi.fn() as ApiClient['post'], patch: vi.fn() as ApiClient['patch'] }
   const services: Services = {
     api,
-    session: new SessionStore(null),
+    session: new SessionStore(),
     toasts: new ToastStore(),
     login: vi.fn(),
     refresh: vi.fn(),
@@ -138,7 +144,15 @@ describe('recordPayment', () => {
     client.answer = () => ({ ok: false, error: { code: 'TIMEOUT', message: 'late' } })
     vi.mocked(api.post).mockResolvedValue(result)
     await recordPayment(api, client, true, input)
-    expect(api.post).toHaveBeenCalledWith('/api/payments', input)
+    expect(api.post).toHaveBeenCalledWith('/api/payments', input, { idempotencyKey: 'key-1' })
+  })
+
+  it('falls back to REST with the same key when the server could not tell whether it committed', async () => {
+    const { client, api } = setup({})
+    client.answer = () => ({ ok: false, error: { code: 'OUTCOME_UNKNOWN', message: 'lost' } })
+    vi.mocked(api.post).mockResolvedValue(result)
+    expect(await recordPayment(api, client, true, input)).toEqual(result)
+    expect(api.post).toHaveBeenCalledWith('/api/payments', input, { idempotencyKey: 'key-1' })
   })
 
   it('does not retry over REST what the server refused', async () => {

@@ -8,7 +8,20 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
-import { aggregateKeys, applyActivity, applyCustomer, applyDelivery, applyPayment, applyPresence, applyStats, applyUser, Throttle } from './cacheSync'
+import {
+  aggregateKeys,
+  applyActivity,
+  applyCustomer,
+  applyCustomerRemoved,
+  applyDelivery,
+  applyDeliveryReversed,
+  applyPayment,
+  applyPaymentReversed,
+  applyPresence,
+  applyStats,
+  applyUser,
+  Throttle,
+} from './cacheSync'
 import type { EventListener, Health, NetworkStatus } from './socket'
 import type { RealtimeClient } from './tabs'
 import type { ServerEventName } from './types'
@@ -34,17 +47,19 @@ const offlineHealth: Health = {
 export interface SocketProviderProps {
   /** Creates the client for this login; null while logged out. */
   createClient: (() => RealtimeClient) | null
+  /** The logged-in vendor's id (null for admins): whose caches customer:removed empties. */
+  vendorId?: number | null
   children: ReactNode
 }
 
-export function SocketProvider({ createClient, children }: SocketProviderProps) {
+export function SocketProvider({ createClient, vendorId = null, children }: SocketProviderProps) {
   const qc = useQueryClient()
   const [client, setClient] = useState<RealtimeClient | null>(null)
 
   useEffect(() => {
     if (!createClient) return
     const c = createClient()
-    const unsync = syncCache(c, qc)
+    const unsync = syncCache(c, qc, vendorId)
     setClient(c)
     // Started after the cache listens, so not even the first event is missed.
     c.start()
@@ -53,7 +68,7 @@ export function SocketProvider({ createClient, children }: SocketProviderProps) 
       c.stop()
       setClient(null)
     }
-  }, [createClient, qc])
+  }, [createClient, qc, vendorId])
 
   return <RealtimeContext.Provider value={{ client }}>{children}</RealtimeContext.Provider>
 }
@@ -62,7 +77,7 @@ export function SocketProvider({ createClient, children }: SocketProviderProps) 
  * syncCache subscribes the query cache to every event of the client; it
  * returns the function that unsubscribes (no listener outlives the login).
  */
-export function syncCache(client: RealtimeClient, qc: QueryClient): () => void {
+export function syncCache(client: RealtimeClient, qc: QueryClient, vendorId: number | null = null): () => void {
   const aggregates = new Throttle(5_000)
   const staleAggregates = () =>
     aggregates.run(() => {
@@ -88,6 +103,21 @@ export function syncCache(client: RealtimeClient, qc: QueryClient): () => void {
       applyDelivery(qc, p)
       staleAggregates()
     }),
+    client.on('payment:reversed', (p) => {
+      applyPaymentReversed(qc, p)
+      staleAggregates()
+    }),
+    client.on('delivery:reversed', (p) => {
+      applyDeliveryReversed(qc, p)
+      staleAggregates()
+    }),
+    client.on('customer:removed', (p) => {
+      applyCustomerRemoved(qc, p, vendorId)
+      staleAggregates()
+    }),
+    // A day's generated subscription deliveries are its active subscribers
+    // and scheduled deliveries in analytics.
+    client.on('deliveries:generated', () => staleAggregates()),
   ]
   // Coming back from polling: whatever the REST polls did not cover refetches.
   let wasLive = client.getHealth().state.kind === 'live'

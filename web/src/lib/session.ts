@@ -1,27 +1,33 @@
 import type { AuthResponse, User } from './types'
 
-/** Session is who is logged in and with which JWT. */
+/**
+ * Session is who is logged in and with which access token. It lives in
+ * memory only: the refresh token is in an HttpOnly cookie no script can
+ * read, and the access token is never written to storage, so an injected
+ * script finds nothing to carry away that outlives the page.
+ */
 export interface Session {
   token: string
-  /** Long-lived token that renews an expired access token, when the server gives one. */
-  refreshToken?: string
   user: User
+  /** The login session the token belongs to (logout ends it). */
+  sessionId?: string
+  /**
+   * offline: the page was opened without reaching the server; the user is
+   * the one whose data the service worker kept (token empty). The app shows
+   * that data and queues changes until the session is restored.
+   */
+  offline?: boolean
 }
 
-const KEY = 'livedesk.session'
-
-/**
- * SessionStore keeps the session in localStorage so every tab shares one
- * login, and tells subscribers when it changes here or in another tab.
- */
+/** SessionStore holds this tab's session and tells subscribers when it changes. */
 export class SessionStore {
-  private session: Session | null
+  private session: Session | null = null
+  private restoring: boolean
   private readonly listeners = new Set<(s: Session | null) => void>()
-  private readonly storage: Storage | null
 
-  constructor(storage: Storage | null) {
-    this.storage = storage
-    this.session = read(storage)
+  /** restoring: the tab is still asking the server (or another tab) for the session it may have. */
+  constructor(opts: { restoring?: boolean } | null = null) {
+    this.restoring = opts?.restoring ?? false
   }
 
   get(): Session | null {
@@ -32,14 +38,14 @@ export class SessionStore {
     return this.session?.token ?? null
   }
 
+  /** isRestoring is true until the tab knows whether it is logged in. */
+  isRestoring(): boolean {
+    return this.restoring
+  }
+
   set(session: Session | null): void {
     this.session = session
-    try {
-      if (session) this.storage?.setItem(KEY, JSON.stringify(session))
-      else this.storage?.removeItem(KEY)
-    } catch {
-      // Private mode or a full quota: the session still lives in memory.
-    }
+    this.restoring = false
     this.emit()
   }
 
@@ -48,30 +54,8 @@ export class SessionStore {
     return () => this.listeners.delete(fn)
   }
 
-  /** listenAcrossTabs follows logins, logouts and refreshes made in other tabs. */
-  listenAcrossTabs(target: Window): () => void {
-    const onStorage = (e: StorageEvent) => {
-      if (e.key !== KEY && e.key !== null) return
-      this.session = read(this.storage)
-      this.emit()
-    }
-    target.addEventListener('storage', onStorage)
-    return () => target.removeEventListener('storage', onStorage)
-  }
-
   private emit(): void {
     for (const fn of [...this.listeners]) fn(this.session)
-  }
-}
-
-function read(storage: Storage | null): Session | null {
-  try {
-    const raw = storage?.getItem(KEY)
-    if (!raw) return null
-    const s = JSON.parse(raw) as Partial<Session>
-    return typeof s.token === 'string' && s.user ? (s as Session) : null
-  } catch {
-    return null
   }
 }
 
@@ -89,5 +73,5 @@ export function tokenExpiresAt(token: string): number | null {
 }
 
 export function toSession(res: AuthResponse): Session {
-  return res.refreshToken ? { token: res.token, refreshToken: res.refreshToken, user: res.user } : { token: res.token, user: res.user }
+  return res.sessionId ? { token: res.token, user: res.user, sessionId: res.sessionId } : { token: res.token, user: res.user }
 }

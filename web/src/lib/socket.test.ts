@@ -246,6 +246,52 @@ describe('AdminSocketService', () => {
     expect(deps.refreshToken).toHaveBeenCalledOnce()
   })
 
+  it('follows the log with EPOCH:SEQ cursors, and starts again from the head after a restore', async () => {
+    let epoch = 'aaaa2222'
+    let head = 50
+    const fetchEvents = vi.fn(async (after: string | number): Promise<EventsResponse> => {
+      const [e, seq] = typeof after === 'string' ? after.split(':') : [undefined, String(after)]
+      if ((e !== undefined && e !== epoch) || Number(seq) > head) {
+        throw Object.assign(new Error('restored'), { code: 'RESYNC_REQUIRED', status: 409 })
+      }
+      return { items: [], lastSeq: head, epoch, cursor: `${epoch}:${head}` }
+    })
+    const fetchHead = vi.fn(async () => ({ seq: head, epoch }))
+    const { svc, socket, deps } = setup({ fetchEvents, fetchHead })
+    const s = socket()
+    s.serverAccept()
+    s.serverEmit('payment:added', { seq: 41, at: 'x', payment: {}, customer: { id: 1, balanceCents: 0 } })
+    s.serverDrop()
+    s.serverAccept() // not recovered: catch up over REST
+    await flush()
+    // The first call knows no epoch yet; the answer names it.
+    expect(fetchEvents).toHaveBeenLastCalledWith(41, 500)
+    expect(svc.getHealth().lastSeq).toBe(50)
+    const resyncs = vi.mocked(deps.onResync).mock.calls.length
+
+    // The database is restored from a backup: another epoch, a lower head.
+    epoch = 'bbbb3333'
+    head = 30
+    s.serverDrop()
+    s.serverAccept()
+    await flush()
+    await flush()
+    expect(fetchEvents).toHaveBeenCalledWith('aaaa2222:50', 500)
+    expect(deps.onResync).toHaveBeenCalledTimes(resyncs + 1)
+    expect(fetchHead).toHaveBeenCalled()
+    expect(svc.getHealth().lastSeq).toBe(30)
+    // Seq 41 of the new history is a new event, not one already seen.
+    const got: number[] = []
+    svc.on('payment:added', (p) => got.push(p.seq))
+    head = 41
+    s.serverEmit('payment:added', { seq: 41, at: 'y', payment: {}, customer: { id: 1, balanceCents: 0 } })
+    expect(got).toEqual([41])
+    s.serverDrop()
+    s.serverAccept()
+    await flush()
+    expect(fetchEvents).toHaveBeenLastCalledWith('bbbb3333:41', 500)
+  })
+
   it('answers commands from acks, and UNAVAILABLE or TIMEOUT otherwise', async () => {
     const { svc, socket, clock } = setup()
     expect(await svc.request('stats:request', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } })

@@ -26,6 +26,15 @@ export * from './socketModel'
 //        └─ online ◀─ offline (browser offline)        ▼
 //                                              polling (REST every 60 s,
 //                                              reconnecting in the background)
+//
+// Every socket failure also asks REST (the event log) whether the server
+// answers at all. When it does not, the state is offline/unreachable (red),
+// whatever the socket's attempt count: "polling" is only shown when REST
+// works and the socket does not. While unreachable, a probe runs every
+// PROBE_INTERVAL_MS, and any successful request of the app (noteServer)
+// counts as one: the first answer from the server tries the socket at once,
+// so the app is live again within a second or two of the server's return
+// instead of after the next background retry.
 
 export interface SocketServiceDeps {
   socketFactory: SocketFactory
@@ -34,8 +43,13 @@ export interface SocketServiceDeps {
   refreshToken(): Promise<string>
   /** The session is over (token invalid and not refreshable): log out. */
   onAuthFailure(reason: string): void
-  /** GET /api/events?after=SEQ&limit=N */
-  fetchEvents(after: number, limit: number): Promise<EventsResponse>
+  /** GET /api/events?after=CURSOR&limit=N; CURSOR is EPOCH:SEQ, or a bare SEQ before the epoch is known. */
+  fetchEvents(after: string | number, limit: number): Promise<EventsResponse>
+  /**
+   * The head of the event log (GET /api/stats: its seq and epoch), to start
+   * again from after RESYNC_REQUIRED when the socket is not connected.
+   */
+  fetchHead?(): Promise<{ seq: number; epoch: string }>
   /** The client missed too much: every cached query must be refetched. */
   onResync(): void
   /** An asynchronous problem the user should hear about (rate limit, shutdown). */
@@ -51,6 +65,8 @@ export interface SocketServiceDeps {
 export const MAX_ATTEMPTS = 5
 export const POLL_INTERVAL_MS = 60_000
 const BACKGROUND_RETRY_MS = 30_000
+/** How often an unreachable server is asked again over REST. */
+export const PROBE_INTERVAL_MS = 5_000
 const PING_INTERVAL_MS = 20_000
 const COMMAND_TIMEOUT_MS = 8_000
 const REFRESH_LEAD_MS = 60_000
@@ -59,6 +75,16 @@ const CATCH_UP_MAX_PAGES = 10
 const SEEN_WINDOW = 5_000
 
 class AckTimeout extends Error {}
+
+/**
+ * answeredWith says whether a failed REST call still reached the server: an
+ * HTTP error (staff may not read the event log: 403) is an answer; a
+ * network failure (status 0) or a gateway's 502/504 is not.
+ */
+function answeredWith(err: unknown): boolean {
+  const status = (err as { status?: unknown } | null)?.status
+  return typeof status === 'number' && status > 0 && status !== 502 && status !== 504
+}
 
 export class AdminSocketService {
   private readonly deps: SocketServiceDeps
@@ -76,9 +102,14 @@ export class AdminSocketService {
   private refreshTimer: unknown = null
   private stopped = true
   private authRetried = false
-  private catchingUp = false
+  private catchingUp: Promise<void> | null = null
+  private probeTimer: unknown = null
+  /** Whether the server answered the last REST request (null: not asked since the last change). */
+  private reachable: boolean | null = null
   private unsubscribeNetwork: (() => void) | null = null
   private readonly pendingAcks = new Set<() => void>()
+  /** The event log's epoch of lastSeq, once the server named it. */
+  private epoch: string | null = null
 
   constructor(deps: SocketServiceDeps) {
     this.deps = deps
@@ -194,14 +225,44 @@ export class AdminSocketService {
   async pollNow(): Promise<void> {
     try {
       await this.catchUp()
-      if (this.health.state.kind === 'polling') {
-        // The API answers again, so the socket probably will too: try now
-        // (a connect() while an attempt is under way is a no-op).
-        this.clearReconnect()
-        this.tryConnect()
+    } catch (err) {
+      this.noteServer(answeredWith(err))
+      return
+    }
+    this.noteServer(true)
+  }
+
+  /**
+   * noteServer tells the service how a REST request ended: true when the
+   * server answered (any HTTP status), false when it could not be reached.
+   * An answer while the socket is down tries the socket at once; a network
+   * failure while it is down shows offline/unreachable. While the socket is
+   * live, it is the judge and a failed request changes nothing.
+   */
+  noteServer(answered: boolean): void {
+    if (this.stopped) return
+    const kind = this.health.state.kind
+    if (kind === 'live' || this.isHardOffline()) return
+    if (!answered) {
+      this.reachable = false
+      this.clearPoll()
+      this.setState({ kind: 'offline', reason: 'unreachable' })
+      this.scheduleProbe()
+      return
+    }
+    const was = this.reachable
+    this.reachable = true
+    this.clearProbe()
+    if (kind === 'offline' || kind === 'polling' || was === false) {
+      // The API answers again, so the socket probably will too: try now
+      // (a connect() while an attempt is under way is a no-op).
+      if (kind === 'offline') {
+        this.setState(
+          this.attempt >= MAX_ATTEMPTS ? { kind: 'reconnecting', attempt: MAX_ATTEMPTS, maxAttempts: MAX_ATTEMPTS } : { kind: 'reconnecting', attempt: Math.max(this.attempt, 1), maxAttempts: MAX_ATTEMPTS },
+        )
       }
-    } catch {
-      // The server is unreachable; the next poll tries again.
+      this.clearReconnect()
+      this.tryConnect()
     }
   }
 
@@ -212,6 +273,8 @@ export class AdminSocketService {
     if (!socket) return
     const wasDown = this.health.state.kind !== 'live'
     this.attempt = 0
+    this.reachable = true
+    this.clearProbe()
     this.authRetried = false
     this.clearReconnect()
     this.clearPoll()
@@ -238,7 +301,8 @@ export class AdminSocketService {
       return
     }
     // UNAUTHORIZED: the account was suspended (or deleted) since the token was issued.
-    if (code === 'AUTH_REQUIRED' || code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED' || code === 'UNAUTHORIZED') {
+    // SESSION_REVOKED: the login session ended (logout, new password, reactivation, reused refresh token).
+    if (code === 'AUTH_REQUIRED' || code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED' || code === 'UNAUTHORIZED' || code === 'SESSION_REVOKED') {
       this.authFailed(code)
       return
     }
@@ -248,25 +312,64 @@ export class AdminSocketService {
   private onDisconnect(reason: string): void {
     this.stopPing()
     if (this.stopped || reason === 'io client disconnect') return
-    if (this.health.state.kind === 'offline') return
+    if (this.isHardOffline()) return
     this.setHealth({ transport: null, rttMs: null })
     this.failure()
   }
 
   private failure(): void {
-    if (this.stopped || this.health.state.kind === 'offline') return
+    if (this.stopped || this.isHardOffline()) return
     this.clearReconnect()
     if (this.health.state.kind === 'polling') {
       this.reconnectTimer = this.clock.setTimeout(() => this.tryConnect(), Math.round(BACKGROUND_RETRY_MS * (0.8 + 0.4 * this.random())))
       return
     }
     if (this.attempt >= MAX_ATTEMPTS) {
+      if (this.reachable === false) {
+        // Neither the socket nor REST: stay offline, keep trying both.
+        this.reconnectTimer = this.clock.setTimeout(() => this.tryConnect(), backoffDelay(MAX_ATTEMPTS, this.random))
+        this.scheduleProbe()
+        return
+      }
       this.enterPolling()
       return
     }
     this.attempt += 1
-    this.setState({ kind: 'reconnecting', attempt: this.attempt, maxAttempts: MAX_ATTEMPTS })
+    if (this.reachable === false) this.setState({ kind: 'offline', reason: 'unreachable' })
+    else this.setState({ kind: 'reconnecting', attempt: this.attempt, maxAttempts: MAX_ATTEMPTS })
     this.reconnectTimer = this.clock.setTimeout(() => this.tryConnect(), backoffDelay(this.attempt, this.random))
+    // Is it the socket or the server? REST tells (and catches up
+    // meanwhile). Not on the first failure: a blip the server's session
+    // recovery covers needs no REST at all.
+    if (this.attempt >= 2 && this.probeTimer === null) this.probe()
+  }
+
+  /** probe asks REST whether the server answers, catching up on events when it does. */
+  private probe(): void {
+    this.clearProbe()
+    this.catchUp().then(
+      () => this.noteServer(true),
+      (err: unknown) => this.noteServer(answeredWith(err)),
+    )
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer !== null || this.stopped) return
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = null
+      this.probe()
+    }, PROBE_INTERVAL_MS)
+  }
+
+  private clearProbe(): void {
+    if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer)
+    this.probeTimer = null
+  }
+
+  /** isHardOffline: no network, logged out or refused; nothing to retry until that changes. */
+  private isHardOffline(): boolean {
+    const s = this.health.state
+    return s.kind === 'offline' && s.reason !== 'unreachable'
   }
 
   private enterPolling(): void {
@@ -290,6 +393,7 @@ export class AdminSocketService {
   private onOnline(): void {
     if (this.stopped) return
     this.attempt = 0
+    this.reachable = null
     if (this.socket?.connected) {
       // The connection outlived the outage (the browser closes it lazily).
       this.setHealth({ state: { kind: 'live' }, transport: this.socket.transport() })
@@ -304,6 +408,7 @@ export class AdminSocketService {
     if (this.stopped) return
     this.clearReconnect()
     this.clearPoll()
+    this.clearProbe()
     this.stopPing()
     this.setHealth({ state: { kind: 'offline', reason: 'network' }, transport: null, rttMs: null })
   }
@@ -393,10 +498,15 @@ export class AdminSocketService {
       case 'TOKEN_EXPIRED':
         void this.refreshAndReconnect()
         break
+      case 'SESSION_REVOKED':
+        // The session is over everywhere: no reconnect, back to the login.
+        this.authFailed('SESSION_REVOKED')
+        break
       case 'RESYNC_REQUIRED':
         this.deps.onResync()
         void this.request('stats:request', {}).then((res) => {
-          if (res.ok && res.data.seq > this.health.lastSeq) this.setHealth({ lastSeq: res.data.seq })
+          // After a restore the log's head may be below our cursor: take it as it is.
+          if (res.ok) this.restartFrom(res.data.seq, res.data.epoch)
         })
         break
       default:
@@ -407,15 +517,44 @@ export class AdminSocketService {
     if (set) for (const fn of [...set]) fn(err as never, { replayed: false })
   }
 
+  /**
+   * restartFrom moves the cursor to the log position the server named after
+   * a resync: the seqs seen before may name other events in a restored log,
+   * so they are forgotten too.
+   */
+  private restartFrom(seq: number, epoch: string | undefined): void {
+    this.seen.clear()
+    this.epoch = epoch || null
+    this.setHealth({ lastSeq: seq })
+  }
+
   /** catchUp fetches every event after the cursor over REST and dispatches it. */
-  private async catchUp(): Promise<void> {
-    if (this.catchingUp) return
-    this.catchingUp = true
-    try {
+  private catchUp(): Promise<void> {
+    // One at a time; a second caller waits for (and learns from) the first.
+    this.catchingUp ??= this.catchUpOnce().finally(() => {
+      this.catchingUp = null
+    })
+    return this.catchingUp
+  }
+
+  private async catchUpOnce(): Promise<void> {
+    {
       for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
-        const after = this.health.lastSeq
-        const res = await this.deps.fetchEvents(after, CATCH_UP_PAGE)
+        const after = this.epoch ? `${this.epoch}:${this.health.lastSeq}` : this.health.lastSeq
+        let res: EventsResponse
+        try {
+          res = await this.deps.fetchEvents(after, CATCH_UP_PAGE)
+        } catch (err) {
+          if ((err as { code?: string } | null)?.code !== 'RESYNC_REQUIRED') throw err
+          // The database was restored (or its log rewound) since our cursor:
+          // reload everything and follow the log from its head.
+          this.deps.onResync()
+          const head = await this.deps.fetchHead?.()
+          this.restartFrom(head?.seq ?? 0, head?.epoch)
+          return
+        }
         if (this.stopped) return
+        if (res.epoch) this.epoch = res.epoch
         for (const e of res.items) {
           for (const [name, payload] of eventToServerEvents(e)) this.dispatch(name, payload, true)
         }
@@ -427,8 +566,6 @@ export class AdminSocketService {
       }
       // Too far behind to replay event by event: refetch everything instead.
       this.deps.onResync()
-    } finally {
-      this.catchingUp = false
     }
   }
 
@@ -480,6 +617,7 @@ export class AdminSocketService {
   private clearTimers(): void {
     this.clearReconnect()
     this.clearPoll()
+    this.clearProbe()
     this.stopPing()
     if (this.refreshTimer !== null) this.clock.clearTimeout(this.refreshTimer)
     this.refreshTimer = null

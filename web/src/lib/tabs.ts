@@ -20,6 +20,13 @@ export interface RealtimeClient {
   request<K extends CommandName>(name: K, payload: CommandMap[K][0], timeoutMs?: number): Promise<Ack<CommandMap[K][1]>>
   isLeader(): boolean
   subscribeLeader(fn: (leader: boolean) => void): () => void
+  /**
+   * noteServer reports how a REST request of this tab ended (true: the
+   * server answered). The leader's socket service uses it to go live at
+   * once when the server is back; a follower leaves it to the leader's own
+   * requests.
+   */
+  noteServer?(answered: boolean): void
   stop(): void
 }
 
@@ -155,6 +162,10 @@ export class TabRealtime implements RealtimeClient {
       })
       channel.postMessage({ t: 'cmd', from: this.tabId, id, name, payload, timeoutMs } satisfies Message)
     })
+  }
+
+  noteServer(answered: boolean): void {
+    this.service?.noteServer(answered)
   }
 
   private becomeLeader(): void {

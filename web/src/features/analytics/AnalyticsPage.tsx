@@ -1,41 +1,51 @@
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { Freshness } from '../../components/Freshness'
 import { Empty, ErrorState, Loading } from '../../components/States'
-import { formatMoney, formatMoneyCompact, formatNumber, formatTime, isoDay } from '../../lib/format'
+import { DateInput } from '../../components/DateInput'
+import { formatDayRange, formatMoney, formatMoneyCompact, formatNumber, formatPeriod, formatRate, formatTime } from '../../lib/format'
 import type { AnalyticsParams } from '../../lib/queryKeys'
+import { useSession } from '../../lib/services'
 import type { Interval } from '../../lib/types'
+import { AgeingCard, BreakdownCard, VendorComparisonCard } from './Cards'
 import { Chart } from './Chart'
-import { useAnalytics } from './queries'
-
-const PRESETS: Array<[string, number, Interval]> = [
-  ['7 days', 7, 'day'],
-  ['30 days', 30, 'day'],
-  ['90 days', 90, 'week'],
-  ['12 months', 365, 'month'],
-]
-
-export function rangeFor(days: number, today = new Date()): { from: string; to: string } {
-  const from = new Date(today.getTime() - (days - 1) * 86_400_000)
-  return { from: isoDay(from), to: isoDay(today) }
-}
-
-const shortDay = new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'short', timeZone: 'UTC' })
-const monthFmt = new Intl.DateTimeFormat('en-IN', { month: 'short', year: '2-digit', timeZone: 'UTC' })
-
-function periodLabel(period: string, interval: Interval): string {
-  const d = new Date(`${period}T00:00:00Z`)
-  if (Number.isNaN(d.getTime())) return period
-  return interval === 'month' ? monthFmt.format(d) : shortDay.format(d)
-}
+import { ageingAsOf, rangeCollectionRate } from './figures'
+import { PRESETS, presetOf, presetRange, type PresetId } from './presets'
+import { useAnalytics, useBreakdown, useDuesAgeing, useVendorComparison } from './queries'
+import { useRealtimeStats } from '../dashboard/hooks'
 
 export function AnalyticsPage() {
-  const [params, setParams] = useState<AnalyticsParams>(() => ({ ...rangeFor(30), interval: 'day' }))
+  const today = useRealtimeStats().data?.today
+  const isAdmin = useSession()?.user.role === 'admin'
+  const [params, setParams] = useState<AnalyticsParams>(() => ({ ...presetRange('30d', today), interval: 'day' }))
+  // Until the user picks dates, the preset follows the business's today.
+  const preset = useRef<PresetId | null>('30d')
+  useEffect(() => {
+    if (today && preset.current !== null) {
+      const id = preset.current
+      setParams((p) => ({ ...p, ...presetRange(id, today) }))
+    }
+  }, [today])
+  const pick = (next: AnalyticsParams, id: PresetId | null) => {
+    preset.current = id
+    setParams(next)
+  }
+  const pressed = presetOf(params, today)
   const q = useAnalytics(params)
   const invalid = params.from > params.to
+  const range = { from: params.from, to: params.to }
+  const asOf = ageingAsOf(params.to, today)
+  const ageing = useDuesAgeing(asOf, !invalid)
+  const byProduct = useBreakdown('product', range, !invalid)
+  const byArea = useBreakdown('area', range, !invalid)
+  const vendors = useVendorComparison(range, isAdmin && !invalid)
   const data = q.data
-  const labels = useMemo(() => (data ? data.series.map((p) => periodLabel(p.period, data.interval)) : []), [data])
+  // A partial bucket (cut by the range, or not over yet) is marked with *.
+  const labels = useMemo(
+    () => (data ? data.series.map((p) => formatPeriod(p.period, data.interval) + (p.partial ? '*' : '')) : []),
+    [data],
+  )
   const totals = useMemo(() => {
-    const t = { revenue: 0, payments: 0, customers: 0, deliveries: 0, delivered: 0 }
+    const t = { revenue: 0, payments: 0, customers: 0, deliveries: 0, delivered: 0, rate: rangeCollectionRate(data?.series ?? []) }
     for (const p of data?.series ?? []) {
       t.revenue += p.revenueCents
       t.payments += p.paymentsCents
@@ -53,6 +63,8 @@ export function AnalyticsPage() {
           <h1>Analytics</h1>
           <p className="muted">
             {q.dataUpdatedAt ? <>Last updated {formatTime(q.dataUpdatedAt)}</> : 'Revenue, customers and deliveries over time'}
+            {data ? <> · {formatDayRange(data.from, data.to)}</> : null}
+            {data?.timezone ? <> · days in {data.timezone}; * marks a partial period</> : null}
           </p>
         </div>
         <Freshness updatedAt={q.dataUpdatedAt} failed={q.isError} />
@@ -60,20 +72,20 @@ export function AnalyticsPage() {
 
       <div className="filters">
         <div className="segmented" role="group" aria-label="Quick ranges">
-          {PRESETS.map(([label, days, interval]) => (
-            <button key={label} type="button" className="btn btn-secondary" onClick={() => setParams({ ...rangeFor(days), interval })}>
-              {label}
+          {PRESETS.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              className="btn btn-secondary"
+              aria-pressed={pressed === p.id}
+              onClick={() => pick({ ...presetRange(p.id, today), interval: p.interval }, p.id)}
+            >
+              {p.label}
             </button>
           ))}
         </div>
-        <label className="field field-inline">
-          <span>From</span>
-          <input type="date" value={params.from} max={params.to} onChange={(e) => e.target.value && setParams({ ...params, from: e.target.value })} />
-        </label>
-        <label className="field field-inline">
-          <span>To</span>
-          <input type="date" value={params.to} min={params.from} onChange={(e) => e.target.value && setParams({ ...params, to: e.target.value })} />
-        </label>
+        <DateInput label="From" value={params.from} max={params.to} onChange={(from) => pick({ ...params, from }, null)} />
+        <DateInput label="To" value={params.to} min={params.from} onChange={(to) => pick({ ...params, to }, null)} />
         <label className="field field-inline">
           <span>Interval</span>
           <select value={params.interval} onChange={(e) => setParams({ ...params, interval: e.target.value as Interval })}>
@@ -99,6 +111,7 @@ export function AnalyticsPage() {
             <Total label="Payments received" value={formatMoney(totals.payments)} />
             <Total label="New customers" value={formatNumber(totals.customers)} />
             <Total label="Deliveries delivered" value={`${formatNumber(totals.delivered)} / ${formatNumber(totals.deliveries)}`} />
+            <Total label="Collection rate" value={formatRate(totals.rate)} testId="collection-total" />
           </div>
           <div className="grid-2">
             <section className="card" aria-labelledby="rev-title">
@@ -146,6 +159,39 @@ export function AnalyticsPage() {
                 integer
               />
             </section>
+            <section className="card" aria-labelledby="rate-title" data-testid="collection-rate">
+              <div className="card-head">
+                <h2 id="rate-title">Collection rate</h2>
+                <Freshness updatedAt={q.dataUpdatedAt} failed={q.isError} />
+              </div>
+              <Chart
+                kind="line"
+                label="Collection rate per period: payments over charges"
+                labels={labels}
+                series={[{ name: 'Payments / charges', className: 's1' }]}
+                values={[data.series.map((p) => p.collectionRate)]}
+                format={formatRate}
+              />
+            </section>
+            <section className="card" aria-labelledby="subs-title" data-testid="active-subscribers">
+              <div className="card-head">
+                <h2 id="subs-title">Active subscribers</h2>
+                <Freshness updatedAt={q.dataUpdatedAt} failed={q.isError} />
+              </div>
+              <Chart
+                kind="line"
+                label="Active subscribers per period"
+                labels={labels}
+                series={[{ name: 'Subscribers with a delivery', className: 's3' }]}
+                values={[data.series.map((p) => p.activeSubscribers)]}
+                format={formatNumber}
+                integer
+              />
+            </section>
+            <AgeingCard q={ageing} asOf={asOf} />
+            <BreakdownCard q={byProduct} by="product" />
+            <BreakdownCard q={byArea} by="area" />
+            {isAdmin ? <VendorComparisonCard q={vendors} /> : null}
             <section className="card" aria-labelledby="top-title">
               <div className="card-head">
                 <h2 id="top-title">Top vendors</h2>
@@ -184,9 +230,9 @@ export function AnalyticsPage() {
   )
 }
 
-function Total({ label, value }: { label: string; value: string }) {
+function Total({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <div className="card stat">
+    <div className="card stat" data-testid={testId}>
       <div className="stat-label">{label}</div>
       <div className="stat-value">{value}</div>
     </div>

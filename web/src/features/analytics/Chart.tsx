@@ -12,8 +12,8 @@ export interface Series {
 export interface ChartProps {
   labels: string[]
   series: Series[]
-  /** values[seriesIndex][pointIndex] */
-  values: number[][]
+  /** values[seriesIndex][pointIndex]; null is no value (no bar, a gap in a line). */
+  values: Array<Array<number | null>>
   format: (n: number) => string
   kind?: 'bar' | 'line'
   label: string
@@ -34,6 +34,20 @@ export function niceStep(raw: number): number {
 
 const TICKS = 4
 
+/** lineSegments splits a line's point indexes into runs without nulls (a null is a gap). */
+export function lineSegments(vals: ReadonlyArray<number | null>): number[][] {
+  const out: number[][] = []
+  let run: number[] = []
+  vals.forEach((v, i) => {
+    if (v === null) {
+      if (run.length) out.push(run)
+      run = []
+    } else run.push(i)
+  })
+  if (run.length) out.push(run)
+  return out
+}
+
 function useWidth(fallback: number) {
   const ref = useRef<HTMLElement>(null)
   const [width, setWidth] = useState(fallback)
@@ -52,7 +66,7 @@ function useWidth(fallback: number) {
 
 export function Chart({ labels, series, values, format, kind = 'bar', label, integer = false }: ChartProps) {
   const [ref, W] = useWidth(640)
-  const raw = niceStep(Math.max(0, ...values.flat()) / TICKS)
+  const raw = niceStep(Math.max(0, ...values.flat().filter((v): v is number => v !== null)) / TICKS)
   const step0 = integer ? Math.max(1, Math.ceil(raw)) : raw
   const max = step0 * TICKS
   const innerW = W - PAD.left - PAD.right
@@ -76,7 +90,8 @@ export function Chart({ labels, series, values, format, kind = 'bar', label, int
         {kind === 'bar'
           ? values.map((vals, si) => {
               const bw = (step * 0.7) / series.length
-              return vals.map((v, i) => (
+              return vals.map((v, i) =>
+                v === null ? null : (
                 <rect
                   key={`${si}-${i}`}
                   x={PAD.left + i * step + step * 0.15 + si * bw}
@@ -88,20 +103,26 @@ export function Chart({ labels, series, values, format, kind = 'bar', label, int
                 >
                   <title>{`${labels[i]} · ${series[si]?.name}: ${format(v)}`}</title>
                 </rect>
-              ))
+                ),
+              )
             })
           : values.map((vals, si) => (
               <g key={si} className={series[si]?.className}>
-                <polyline
-                  fill="none"
-                  strokeWidth={2}
-                  points={vals.map((v, i) => `${PAD.left + i * step + step / 2},${y(v)}`).join(' ')}
-                />
-                {vals.map((v, i) => (
-                  <circle key={i} cx={PAD.left + i * step + step / 2} cy={y(v)} r={3}>
-                    <title>{`${labels[i]} · ${series[si]?.name}: ${format(v)}`}</title>
-                  </circle>
+                {lineSegments(vals).map((seg) => (
+                  <polyline
+                    key={seg[0]}
+                    fill="none"
+                    strokeWidth={2}
+                    points={seg.map((i) => `${PAD.left + i * step + step / 2},${y(vals[i] ?? 0)}`).join(' ')}
+                  />
                 ))}
+                {vals.map((v, i) =>
+                  v === null ? null : (
+                    <circle key={i} cx={PAD.left + i * step + step / 2} cy={y(v)} r={3}>
+                      <title>{`${labels[i]} · ${series[si]?.name}: ${format(v)}`}</title>
+                    </circle>
+                  ),
+                )}
               </g>
             ))}
         {labels.map((l, i) =>

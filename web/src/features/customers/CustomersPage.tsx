@@ -3,12 +3,17 @@ import { useQuery } from '@tanstack/react-query'
 import { navigate, useLocation } from '../../app/router'
 import { Freshness } from '../../components/Freshness'
 import { Badge, Empty, ErrorState, Loading } from '../../components/States'
-import { formatMoney, formatNumber } from '../../lib/format'
+import { formatBalance, formatNumber } from '../../lib/format'
 import type { CustomerFilters } from '../../lib/queryKeys'
 import { useApi, useSession } from '../../lib/services'
 import type { CustomerStatus } from '../../lib/types'
+import { AddCustomerButton } from './AddCustomer'
+import { OverLimitMark, useOverLimitMark } from '../alerts/OverLimit'
 import { CustomerDrawer } from './CustomerDrawer'
 import { useRealtimeCustomers } from './hooks'
+import { ImportCustomers } from './ImportCustomers'
+import { listHasDues, listSort, SORT_OPTIONS } from './listParams'
+import { ListTools } from './ListTools'
 import { customerQueries } from './queries'
 
 const PAGE_SIZE = 25
@@ -28,11 +33,15 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
   const api = useApi()
   const session = useSession()
   const isAdmin = session?.user.role === 'admin'
+  const overLimit = useOverLimitMark(session?.user.role)
   const { search } = useLocation()
   const q = search.get('q') ?? ''
   const status = (search.get('status') ?? '') as CustomerStatus | ''
   const vendor = search.get('vendor') ?? ''
   const page = Math.max(1, Number(search.get('page') ?? '1') || 1)
+  const sort = listSort(search)
+  const hasDues = listHasDues(search)
+  const [importing, setImporting] = useState(false)
 
   const [text, setText] = useState(q)
   useEffect(() => setText(q), [q])
@@ -43,8 +52,8 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
   }, [text, q, search])
 
   const filters: CustomerFilters = useMemo(
-    () => ({ search: q, status, vendorId: vendor ? Number(vendor) : '', limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-    [q, status, vendor, page],
+    () => ({ search: q, status, vendorId: vendor ? Number(vendor) : '', sort, hasDues, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    [q, status, vendor, sort, hasDues, page],
   )
   const { query, highlighted } = useRealtimeCustomers(filters)
   const vendors = useQuery({ ...customerQueries.vendors(api), enabled: isAdmin })
@@ -69,6 +78,8 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
           <p className="muted">{query.data ? `${formatNumber(total)} customer${total === 1 ? '' : 's'}` : ' '}</p>
         </div>
         <Freshness updatedAt={query.dataUpdatedAt} failed={query.isError} />
+        <AddCustomerButton onAdded={(id) => open(id)} />
+        <ListTools filters={filters} onImport={() => setImporting(true)} />
       </div>
 
       <div className="filters" role="search">
@@ -92,6 +103,20 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
               </option>
             ))}
           </select>
+        </label>
+        <label className="field field-inline">
+          <span className="sr-only">Sort</span>
+          <select value={sort} onChange={(e) => setParams({ sort: e.target.value === 'name' ? null : e.target.value, page: null }, search)} data-testid="customer-sort">
+            {SORT_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check-inline">
+          <input type="checkbox" checked={hasDues} onChange={(e) => setParams({ dues: e.target.checked ? '1' : null, page: null }, search)} data-testid="customer-dues" />
+          Has dues
         </label>
         {isAdmin && (
           <label className="field field-inline">
@@ -144,7 +169,10 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
                     aria-label={`Open ${c.name}`}
                   >
                     <td>
-                      <div className="cell-main">{c.name}</div>
+                      <div className="cell-main">
+                        {c.name}
+                        {overLimit(c) && <OverLimitMark />}
+                      </div>
                       <div className="cell-sub show-sm">{c.phone}</div>
                     </td>
                     <td className="hide-sm">{c.phone}</td>
@@ -153,7 +181,7 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
                     </td>
                     {isAdmin && <td className="hide-sm">{vendorName.get(c.vendorId) ?? `#${c.vendorId}`}</td>}
                     <td className={`num ${c.balanceCents > 0 ? 'owed' : c.balanceCents < 0 ? 'credit' : ''}`} data-testid="customer-balance">
-                      {formatMoney(c.balanceCents)}
+                      {formatBalance(c.balanceCents)}
                     </td>
                   </tr>
                 ))}
@@ -178,6 +206,7 @@ export function CustomersPage({ customerId }: { customerId: number | null }) {
         )}
       </section>
 
+      {importing && <ImportCustomers isAdmin={isAdmin} vendors={vendors.data?.items ?? []} onClose={() => setImporting(false)} />}
       {customerId !== null && (
         <CustomerDrawer
           id={customerId}

@@ -88,9 +88,13 @@ function ackError(res: Extract<Ack<unknown>, { ok: false }>): ApiError {
   return new ApiError(400, res.error)
 }
 
-/** canFallBack says whether a failed socket command may be retried over REST. */
+/**
+ * canFallBack says whether a failed socket command may be retried over REST
+ * (with its idempotency key, so that it is done once): the server was busy,
+ * did not answer, or could not tell whether the write committed.
+ */
 function canFallBack(res: Extract<Ack<unknown>, { ok: false }>): boolean {
-  return res.error.code === 'UNAVAILABLE' || res.error.code === 'TIMEOUT'
+  return ['UNAVAILABLE', 'TIMEOUT', 'OUTCOME_UNKNOWN', 'IDEMPOTENCY_KEY_IN_USE'].includes(res.error.code)
 }
 
 /**
@@ -109,7 +113,7 @@ export async function recordPayment(
     if (res.ok) return res.data
     if (!canFallBack(res)) throw ackError(res)
   }
-  return api.post<PaymentResult>('/api/payments', input)
+  return api.post<PaymentResult>('/api/payments', input, { idempotencyKey: input.idempotencyKey })
 }
 
 /** changeDeliveryStatus is recordPayment's twin for delivery:update / PATCH. */
@@ -125,7 +129,7 @@ export async function changeDeliveryStatus(
     if (!canFallBack(res)) throw ackError(res)
   }
   const { id, ...body } = input
-  const out = await api.patch<DeliveryChange | DeliveryChange['delivery']>(`/api/deliveries/${id}`, body)
+  const out = await api.patch<DeliveryChange | DeliveryChange['delivery']>(`/api/deliveries/${id}`, body, { idempotencyKey: input.idempotencyKey })
   // The REST answer may be the bare delivery or the change; accept both.
   return 'delivery' in out ? out : { delivery: out, previousStatus: '' }
 }
@@ -147,6 +151,7 @@ export function useRecordPayment() {
       setBalance(qc, res.customer.id, res.customer.balanceCents)
       void qc.invalidateQueries({ queryKey: keys.payments.all() })
       void qc.invalidateQueries({ queryKey: keys.customers.ledger(res.customer.id) })
+      void qc.invalidateQueries({ queryKey: ['customers', 'history', res.customer.id] })
     },
   })
 }
@@ -162,6 +167,7 @@ export function useChangeDelivery() {
       void qc.invalidateQueries({ queryKey: keys.deliveries.all() })
       void qc.invalidateQueries({ queryKey: keys.customers.detail(res.delivery.customerId) })
       void qc.invalidateQueries({ queryKey: keys.customers.ledger(res.delivery.customerId) })
+      void qc.invalidateQueries({ queryKey: ['customers', 'history', res.delivery.customerId] })
     },
   })
 }

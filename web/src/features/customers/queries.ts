@@ -12,6 +12,8 @@ export const customerQueries = {
           status: f.status,
           vendorId: f.vendorId,
           search: f.search?.trim(),
+          sort: f.sort,
+          hasDues: f.hasDues ? 'true' : undefined,
           limit: f.limit,
           offset: f.offset,
         }),

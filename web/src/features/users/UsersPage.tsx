@@ -1,11 +1,14 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { Freshness } from '../../components/Freshness'
 import { Badge, Empty, ErrorState, Loading } from '../../components/States'
-import { ApiError } from '../../lib/api'
+import { ApiError, newIdempotencyKey } from '../../lib/api'
 import { formatAgo, formatMoney, formatNumber } from '../../lib/format'
 import { useNow } from '../../lib/realtime'
 import { useServices, useSession } from '../../lib/services'
 import type { Role, User, VendorMetrics } from '../../lib/types'
+import { CreditLimitCard } from '../alerts/CreditLimitCard'
+import { BusinessCard } from './BusinessCard'
+import { SettingsCard } from './SettingsCard'
 import { useCreateUser, useUpdateUser, useUsers, useVendorMetrics } from './queries'
 
 export function UsersPage() {
@@ -51,6 +54,10 @@ export function UsersPage() {
       </div>
 
       {creating && <CreateUserForm onDone={() => setCreating(false)} />}
+
+      <BusinessCard />
+      <SettingsCard />
+      <CreditLimitCard />
 
       <section className="card" aria-labelledby="vendors-title">
         <div className="card-head">
@@ -151,8 +158,11 @@ export function UsersPage() {
 function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
   const { toasts } = useServices()
   const update = useUpdateUser()
+  const [confirming, setConfirming] = useState(false)
+  const [editing, setEditing] = useState(false)
   const next = u.status === 'active' ? 'suspended' : 'active'
   async function toggle() {
+    setConfirming(false)
     try {
       await update.mutateAsync({ id: u.id, status: next })
       toasts.push({ kind: 'success', title: next === 'suspended' ? `${u.name} suspended` : `${u.name} activated` })
@@ -161,29 +171,137 @@ function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
     }
   }
   return (
-    <tr data-testid={`user-row-${u.id}`}>
-      <td>
-        <div className="cell-main">{u.name}</div>
-        <div className="cell-sub">{u.email}</div>
-        <div className="show-sm">
+    <>
+      <tr data-testid={`user-row-${u.id}`}>
+        <td>
+          <div className="cell-main">{u.name}</div>
+          <div className="cell-sub">{u.email}</div>
+          <div className="show-sm">
+            <Badge value={u.status} />
+          </div>
+        </td>
+        <td className="hide-sm">
+          <Badge value={u.role} />
+        </td>
+        <td className="hide-sm">
           <Badge value={u.status} />
-        </div>
-      </td>
-      <td className="hide-sm">
-        <Badge value={u.role} />
-      </td>
-      <td className="hide-sm">
-        <Badge value={u.status} />
-      </td>
-      <td className="hide-sm">{u.lastSeenAt ? formatAgo(new Date(u.lastSeenAt).getTime(), now) : 'Never'}</td>
-      <td className="num">
-        {!self && (
-          <button type="button" className={`btn ${next === 'suspended' ? 'btn-danger' : 'btn-secondary'}`} disabled={update.isPending} onClick={() => void toggle()}>
-            {next === 'suspended' ? 'Suspend' : 'Activate'}
-          </button>
-        )}
-      </td>
-    </tr>
+        </td>
+        <td className="hide-sm">{u.lastSeenAt ? formatAgo(new Date(u.lastSeenAt).getTime(), now) : 'Never'}</td>
+        <td className="num">
+          {!confirming && (
+            <button type="button" className="btn btn-ghost" onClick={() => setEditing((v) => !v)} aria-expanded={editing} aria-label={`Edit ${u.name}`}>
+              Edit
+            </button>
+          )}
+          {!self && !confirming && (
+            <button
+              type="button"
+              className={`btn ${next === 'suspended' ? 'btn-danger' : 'btn-secondary'}`}
+              disabled={update.isPending}
+              // Suspending asks first; activating is harmless and immediate.
+              onClick={() => (next === 'suspended' ? setConfirming(true) : void toggle())}
+            >
+              {next === 'suspended' ? 'Suspend…' : 'Activate'}
+            </button>
+          )}
+          {!self && confirming && (
+            <div role="alertdialog" aria-labelledby={`suspend-${u.id}`} className="confirm-box confirm-inline" data-testid={`suspend-confirm-${u.id}`}>
+              <p id={`suspend-${u.id}`} className="confirm-title">
+                Suspend {u.name}?
+              </p>
+              <p className="small">
+                {u.role === 'vendor' ? 'This vendor' : 'This admin'} is signed out at once on every device and cannot sign in until activated again.
+                {u.role === 'vendor' ? ' Their customers and books stay as they are.' : ''}
+              </p>
+              <div className="confirm-actions">
+                <button type="button" className="btn btn-danger" onClick={() => void toggle()} disabled={update.isPending} autoFocus>
+                  Suspend and sign out
+                </button>
+                <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
+        </td>
+      </tr>
+      {editing && (
+        <tr className="edit-row">
+          <td colSpan={5}>
+            <EditUserForm u={u} self={self} onDone={() => setEditing(false)} />
+          </td>
+        </tr>
+      )}
+    </>
+  )
+}
+
+/**
+ * EditUserForm renames a user and/or sets a new password (PATCH
+ * /api/users/{id}); a new password signs the user out everywhere.
+ */
+function EditUserForm({ u, self, onDone }: { u: User; self: boolean; onDone: () => void }) {
+  const { toasts } = useServices()
+  const update = useUpdateUser()
+  const [name, setName] = useState(u.name)
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null)
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    const patch: { name?: string; password?: string } = {}
+    if (name.trim() !== u.name) patch.name = name.trim()
+    if (password) patch.password = password
+    if (!name.trim()) return setError({ message: 'The name cannot be empty.', field: 'name' })
+    if (password && password.length < 8) return setError({ message: 'The new password needs at least 8 characters.', field: 'password' })
+    if (!patch.name && !patch.password) return onDone()
+    setError(null)
+    try {
+      const saved = await update.mutateAsync({ id: u.id, ...patch })
+      toasts.push({
+        kind: 'success',
+        title: patch.name ? `Renamed to ${saved.name}` : `${saved.name} updated`,
+        body: patch.password ? `New password set; ${self ? 'your other sessions are' : `${saved.name} is`} signed out.` : undefined,
+      })
+      onDone()
+    } catch (err) {
+      setError(err instanceof ApiError ? { message: err.message, field: err.field } : { message: 'Could not save the changes.' })
+    }
+  }
+  return (
+    <form className="edit-user" onSubmit={submit} aria-label={`Edit ${u.name}`} noValidate data-testid={`edit-user-${u.id}`}>
+      <label className="field">
+        <span>Name</span>
+        <input value={name} onChange={(e) => setName(e.target.value)} aria-invalid={error?.field === 'name'} autoFocus />
+      </label>
+      <label className="field">
+        <span>New password</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          placeholder="Leave empty to keep"
+          aria-invalid={error?.field === 'password'}
+          aria-describedby={`pw-note-${u.id}`}
+        />
+      </label>
+      <p id={`pw-note-${u.id}`} className="muted small">
+        A new password signs {self ? 'your other sessions' : 'them'} out at once on every device.
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="btn btn-secondary" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
+          {update.isPending ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
   )
 }
 
@@ -192,13 +310,15 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
   const create = useCreateUser()
   const [form, setForm] = useState({ name: '', email: '', role: 'vendor' as Role, password: '' })
   const [error, setError] = useState<{ message: string; field?: string } | null>(null)
+  // One key for this new user, kept across resubmissions until it is created.
+  const [idempotencyKey] = useState(newIdempotencyKey)
   async function submit(e: FormEvent) {
     e.preventDefault()
     if (!form.name.trim() || !form.email.trim()) return setError({ message: 'Name and email are required.' })
     if (form.password.length < 8) return setError({ message: 'The password needs at least 8 characters.', field: 'password' })
     setError(null)
     try {
-      const u = await create.mutateAsync({ ...form, name: form.name.trim(), email: form.email.trim() })
+      const u = await create.mutateAsync({ ...form, name: form.name.trim(), email: form.email.trim(), idempotencyKey })
       toasts.push({ kind: 'success', title: `${u.name} can now sign in`, body: u.email })
       onDone()
     } catch (err) {

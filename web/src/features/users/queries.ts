@@ -34,7 +34,8 @@ export function useCreateUser() {
   const api = useApi()
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: (input: UserCreate) => api.post<User>('/api/users', input),
+    // The form keeps one key per user it creates, across its retries.
+    mutationFn: ({ idempotencyKey, ...input }: UserCreate & { idempotencyKey?: string }) => api.post<User>('/api/users', input, { idempotencyKey }),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.users.all() }),
   })
 }

@@ -1,0 +1,100 @@
+// Browser tests of the notifications, on a phone (390 px): a burst of live
+// events while the customer drawer is open covers none of its controls, and
+// shows afterwards as one grouped toast saying who acted; each user chooses
+// which kinds pop up.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { Api, arrangeCustomer, login, screenshot, suite, unique } from './harness.mjs'
+
+/** coveredControls lists the drawer's controls that something else covers at their centre. */
+async function coveredControls(page) {
+  return page.evaluate(() => {
+    const drawer = document.querySelector('.drawer')
+    if (!drawer) throw new Error('no drawer open')
+    const controls = [...drawer.querySelectorAll('button, select, input, a[href], [role="tab"]')].filter((el) => el.getClientRects().length > 0)
+    const covered = []
+    // Each control at the top, middle and bottom of the screen (toasts sit at the bottom on phones).
+    for (const block of ['start', 'center', 'end']) {
+      for (const el of controls) {
+        el.scrollIntoView({ block })
+        const r = el.getBoundingClientRect()
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+        if (!hit || !(hit === el || el.contains(hit))) covered.push(`${block}: ${el.tagName} "${el.getAttribute('aria-label') ?? el.textContent?.trim()}" under ${hit?.className}`)
+      }
+    }
+    return { count: controls.length, covered }
+  })
+}
+
+describe('notifications', () => {
+  let s, server, browser, admin
+
+  before(async () => {
+    s = await suite()
+    ;({ server, browser, admin } = s)
+  })
+  after(() => s?.close())
+
+  it('a burst of 10 events while the drawer is open leaves every drawer control clickable, then shows one grouped toast', async () => {
+    const customer = await arrangeCustomer(admin, { name: unique('Burst Customer') })
+    // A delivery with a status dropdown, so the drawer has every kind of control.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: tomorrow, items: 'Milk 1L', quantity: 1, amountCents: 5_500 })
+    const clerkEmail = `${unique('clerk').replace(/\s/g, '')}@e2e.test`
+    await admin.post('/api/users', { email: clerkEmail, name: 'Counter Clerk', role: 'admin', password: 'counter-clerk-pw' })
+    const clerk = await Api.login(server.url, clerkEmail, 'counter-clerk-pw')
+
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+    await page.goto(`${server.url}/customers/${customer.id}`)
+    await page.getByTestId('deliveries-list').waitFor()
+    const before = await coveredControls(page)
+    assert.deepEqual(before.covered, [])
+    assert.ok(before.count >= 8, `only ${before.count} controls found in the drawer`)
+
+    for (let i = 0; i < 10; i++) {
+      await clerk.post('/api/payments', { customerId: customer.id, amountCents: 100, method: 'cash', idempotencyKey: crypto.randomUUID() })
+    }
+    // All ten have arrived: the balance shows all of them (₹10.00 in credit).
+    await page.getByTestId('detail-balance').getByText('₹10.00', { exact: true }).waitFor({ timeout: 5_000 })
+    const during = await coveredControls(page)
+    assert.deepEqual(during.covered, [])
+    assert.equal(await page.getByTestId('toast').count(), 0, 'a toast is on screen over the open drawer')
+    assert.equal(during.count, before.count)
+    // And each one really takes a click (Playwright's own hit test).
+    await page.getByRole('tab', { name: 'Payments' }).click({ trial: true, timeout: 2_000 })
+    await page.getByTestId('pay-submit').click({ trial: true, timeout: 2_000 })
+    await screenshot(page, 'burst-drawer-390', { fullPage: false })
+
+    // Closed, the burst shows as one toast, saying who acted.
+    await page.getByRole('button', { name: 'Close' }).click()
+    // (The demo's own traffic, by "system", groups into toasts of its own.)
+    const toast = page.getByTestId('toast').filter({ hasText: 'By Counter Clerk' })
+    await toast.first().waitFor({ timeout: 2_000 })
+    assert.equal(await toast.count(), 1)
+    assert.equal(await toast.getAttribute('data-count'), '10')
+    assert.match(await toast.innerText(), /^10 payments received · ₹10\.00\s+By Counter Clerk · latest: ₹1\.00 received/)
+    await ctx.close()
+  })
+
+  it('pops up only the kinds the user chose; the feed still gets everything', async () => {
+    const customer = await arrangeCustomer(admin, { name: unique('Quiet Customer') })
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+    await page.getByTestId('activity-feed').waitFor()
+    await page.getByTestId('popup-settings').click()
+    await page.getByLabel('Payments received').uncheck()
+    await page.getByTestId('popup-settings').click() // close the panel (focus leaves the choices)
+    await admin.post('/api/payments', { customerId: customer.id, amountCents: 4_200, method: 'upi', idempotencyKey: crypto.randomUUID() })
+    await page.getByTestId('activity-feed').getByText(`Payment of ₹42.00 by UPI from ${customer.name}`, { exact: false }).waitFor({ timeout: 3_000 })
+    await page.waitForTimeout(300)
+    assert.equal(await page.getByTestId('toast').filter({ hasText: '₹42.00' }).count(), 0)
+    // The choice is kept for this user across reloads.
+    await page.reload()
+    await page.getByTestId('popup-settings').click()
+    assert.equal(await page.getByLabel('Payments received').isChecked(), false)
+    await ctx.close()
+  })
+})
