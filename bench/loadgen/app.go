@@ -23,6 +23,12 @@ type appConfig struct {
 	Customers  int
 	Rate       float64 // payments/s
 	Dur        time.Duration
+	// Vendor, when set, owns the customers paid and its dashboards join
+	// the admin's (alternately); Outsider's dashboards (every
+	// OutsiderEvery-th) belong to another vendor and must receive none of
+	// the payments: room filtering under load.
+	Vendor, Outsider [2]string // e-mail, password
+	OutsiderEvery    int
 }
 
 // appResult is what the application scenario measured.
@@ -41,6 +47,8 @@ type appResult struct {
 	ReadP99Ms        float64            `json:"readP99Ms"`
 	Lost             int64              `json:"lost"`
 	Dups             int64              `json:"dups"`
+	Leaked           int64              `json:"leaked"` // payment:added received by another vendor's dashboards
+	Outsiders        int                `json:"outsiders"`
 	Disconnects      int64              `json:"disconnects"`
 	ServerCPUPct     float64            `json:"serverCpuPct"`
 	LoadgenCPUPct    float64            `json:"loadgenCpuPct"`
@@ -54,15 +62,38 @@ type appResult struct {
 // api is a small client of the Livedesk REST API.
 type api struct{ restclient.Client }
 
-// setup logs in and returns the ids of fresh customers of a vendor.
-func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
+// login returns a token of the user.
+func (a *api) login(ctx context.Context, email, password string) (string, error) {
 	var login struct {
 		Token string `json:"token"`
 	}
-	if _, err := a.Do(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": cfg.Email, "password": cfg.Password}, nil, &login); err != nil {
+	if _, err := a.Do(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": email, "password": password}, nil, &login); err != nil {
+		return "", err
+	}
+	return login.Token, nil
+}
+
+// setup logs in and returns the ids of fresh customers of a vendor (cfg's
+// Vendor when set).
+func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
+	tok, err := a.login(ctx, cfg.Email, cfg.Password)
+	if err != nil {
 		return nil, err
 	}
-	a.Token = login.Token
+	a.Token = tok
+	if cfg.Vendor[0] != "" {
+		v := &api{restclient.Client{Base: a.Base, HTTP: a.HTTP}}
+		if v.Token, err = v.login(ctx, cfg.Vendor[0], cfg.Vendor[1]); err != nil {
+			return nil, err
+		}
+		var me struct {
+			ID int64 `json:"id"`
+		}
+		if _, err := v.Do(ctx, http.MethodGet, "/api/me", nil, nil, &me); err != nil {
+			return nil, err
+		}
+		return a.customers(ctx, cfg, me.ID)
+	}
 	var users struct {
 		Items []struct {
 			ID int64 `json:"id"`
@@ -84,6 +115,11 @@ func (a *api) setup(ctx context.Context, cfg appConfig) ([]int64, error) {
 		}
 		vendorID = u.ID
 	}
+	return a.customers(ctx, cfg, vendorID)
+}
+
+// customers creates cfg.Customers customers of the vendor.
+func (a *api) customers(ctx context.Context, cfg appConfig, vendorID int64) ([]int64, error) {
 	var ids []int64
 	for i := range cfg.Customers {
 		var cu struct {
@@ -104,7 +140,22 @@ func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Write
 	if err != nil {
 		return nil, err
 	}
-	c.pool = &pool{cfg: farmConfig{URL: cfg.WSURL, Token: a.Token, Event: "payment:added", App: true}, perProcess: cfg.PerProcess, stderr: stderr}
+	fc := farmConfig{URL: cfg.WSURL, Token: a.Token, Event: "payment:added", App: true}
+	if cfg.Vendor[0] != "" {
+		vt, err := a.login(ctx, cfg.Vendor[0], cfg.Vendor[1])
+		if err != nil {
+			return nil, err
+		}
+		fc.Tokens = []string{a.Token, vt}
+	}
+	if cfg.Outsider[0] != "" && cfg.OutsiderEvery > 0 {
+		ot, err := a.login(ctx, cfg.Outsider[0], cfg.Outsider[1])
+		if err != nil {
+			return nil, err
+		}
+		fc.Outsider, fc.OutsiderEvery = ot, cfg.OutsiderEvery
+	}
+	c.pool = &pool{cfg: fc, perProcess: cfg.PerProcess, stderr: stderr}
 	defer c.pool.close()
 	res := &appResult{Rate: cfg.Rate, Metrics: map[string]float64{}}
 	rate, hs, err := c.connect(ctx, cfg.N, cfg.Conc, false)
@@ -207,17 +258,23 @@ func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Write
 	res.ReadP50Ms = ms(reads.Quantile(0.5))
 	res.ReadP99Ms = ms(reads.Quantile(0.99))
 	res.Dups = m.Dups
+	res.Leaked = m.Leaked
+	if cfg.Outsider[0] != "" && cfg.OutsiderEvery > 0 {
+		res.Outsiders = cfg.N / cfg.OutsiderEvery
+	}
 	res.Disconnects = m.Disconnects
 	for k, v := range map[string]float64{
 		"app_payment_p50_ms": res.CompletionP50Ms, "app_payment_p99_ms": res.CompletionP99Ms,
 		"app_post_p99_ms": res.PostP99Ms, "app_read_p99_ms": res.ReadP99Ms,
-		"app_lost": float64(res.Lost), "app_dups": float64(res.Dups), "app_disconnects": float64(res.Disconnects),
+		"app_lost": float64(res.Lost), "app_dups": float64(res.Dups), "app_leaked": float64(res.Leaked), "app_outsiders": float64(res.Outsiders), "app_disconnects": float64(res.Disconnects),
 		"app_clients": float64(res.Clients), "app_rate": res.Rate, "app_connect_rate": res.ConnectRate,
+		"app_server_cpu_pct": res.ServerCPUPct, "app_server_rss_mb": float64(res.ServerRSSBytes) / (1 << 20), "app_loadgen_cpu_pct": res.LoadgenCPUPct,
 	} {
 		res.Metrics[k] = v
 	}
-	c.logf("app: %d payments at %.0f/s to %d dashboards: payment:added at all p50 %.1f ms p99 %.1f ms, POST p99 %.1f ms, GET p99 %.1f ms, lost %d dup %d disc %d, post errors %d",
-		count, cfg.Rate, res.Clients, res.CompletionP50Ms, res.CompletionP99Ms, res.PostP99Ms, res.ReadP99Ms, res.Lost, res.Dups, res.Disconnects, res.PostErrors)
+	c.logf("app: %d payments at %.0f/s to %d entitled dashboards (+%d of another vendor): payment:added at all p50 %.1f ms p99 %.1f ms, POST p99 %.1f ms, GET p99 %.1f ms, lost %d dup %d leaked %d disc %d, post errors %d, server cpu %.0f%% rss %.0f MB, loadgen cpu %.0f%%",
+		count, cfg.Rate, res.Clients, res.Outsiders, res.CompletionP50Ms, res.CompletionP99Ms, res.PostP99Ms, res.ReadP99Ms, res.Lost, res.Dups, res.Leaked, res.Disconnects, res.PostErrors,
+		res.ServerCPUPct, float64(res.ServerRSSBytes)/(1<<20), res.LoadgenCPUPct)
 	if res.PostErrors > 0 {
 		return res, fmt.Errorf("%d payments failed: %s", res.PostErrors, res.FirstPostErr)
 	}

@@ -18,11 +18,13 @@ import (
 
 // client is one Socket.IO connection over WebSocket, namespace "/".
 type client struct {
-	f       *farm
-	ws      *websocket.Conn
-	d       Delivery // guarded by f.mu
-	closing atomic.Bool
-	dead    atomic.Bool
+	f        *farm
+	ws       *websocket.Conn
+	d        Delivery // guarded by f.mu
+	closing  atomic.Bool
+	dead     atomic.Bool
+	token    string // the CONNECT's auth token
+	outsider bool   // not entitled to the measured events (see farmConfig)
 
 	ackMu   sync.Mutex
 	nextID  int64
@@ -81,6 +83,7 @@ func (f *farm) dial(ctx context.Context, slow bool) (*client, error) {
 	}
 	ws.SetReadLimit(1 << 20)
 	c := &client{f: f, ws: ws}
+	c.token, c.outsider = f.token()
 	if err := c.handshake(ctx); err != nil {
 		ws.CloseNow()
 		return nil, err
@@ -108,7 +111,7 @@ func (c *client) handshake(ctx context.Context) error {
 		switch fr.kind {
 		case kindOpen:
 			opened = true
-			if err := c.ws.Write(ctx, websocket.MessageText, appendConnect(nil, c.f.cfg.Token)); err != nil {
+			if err := c.ws.Write(ctx, websocket.MessageText, appendConnect(nil, c.token)); err != nil {
 				return fmt.Errorf("failed to send connect: %w", err)
 			}
 		case kindPing:

@@ -215,6 +215,7 @@ type merged struct {
 	Acks        *Histogram
 	AckPending  int64
 	Dups        int64
+	Leaked      int64
 	Disconnects int64
 	Alive       int
 }
@@ -240,6 +241,7 @@ func (c *coordinator) collect() (merged, error) {
 		m.Acks.Merge(p.Acks)
 		m.AckPending += p.AckPending
 		m.Dups += p.Dups
+		m.Leaked += p.Leaked
 		m.Disconnects += p.Disconnects
 		m.Alive += p.Alive
 	}

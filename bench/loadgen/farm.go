@@ -12,8 +12,18 @@ import (
 type farmConfig struct {
 	URL   string `json:"url"`   // ws://host:port/socket.io/?EIO=4&transport=websocket
 	Token string `json:"token"` // auth {token} when not empty
-	Event string `json:"event"` // the event measured
-	App   bool   `json:"app"`   // payment:added keys (appKey) instead of benchKey
+	// Tokens, when set, replace Token: client i connects with
+	// Tokens[i mod len] (an admin's and the vendor's, say: every one of
+	// them is entitled to the measured events).
+	Tokens []string `json:"tokens,omitempty"`
+	// Outsider, with OutsiderEvery k > 0, is the token of every k-th
+	// client instead: a user NOT entitled to the measured events (another
+	// vendor). Outsiders are not expected to receive anything; what they
+	// do receive is counted as leaked.
+	Outsider      string `json:"outsider,omitempty"`
+	OutsiderEvery int    `json:"outsiderEvery,omitempty"`
+	Event         string `json:"event"` // the event measured
+	App           bool   `json:"app"`   // payment:added keys (appKey) instead of benchKey
 }
 
 // farm holds the clients of one process and what they received in the
@@ -33,6 +43,8 @@ type farm struct {
 	lat     *Histogram
 	acks    *Histogram
 	outside int64 // events outside the phase's range
+	leaked  int64 // measured events an outsider received
+	dialed  atomic.Int64
 
 	probeGen atomic.Int64 // probes of an older generation stop
 }
@@ -144,9 +156,10 @@ func (f *farm) reset(base int64, count int) int {
 	f.acks = NewHistogram()
 	f.outside = 0
 	n := 0
+	f.leaked = 0
 	for _, c := range f.clients {
 		c.d.Reset()
-		if !c.dead.Load() {
+		if !c.dead.Load() && !c.outsider {
 			n++
 		}
 		c.takePending()
@@ -157,7 +170,9 @@ func (f *farm) reset(base int64, count int) int {
 func (f *farm) record(c *client, seq, t0, now int64) {
 	f.mu.Lock()
 	i := seq - f.base
-	if i < 0 || i >= int64(len(f.seqs)) {
+	if c.outsider {
+		f.leaked++
+	} else if i < 0 || i >= int64(len(f.seqs)) {
 		f.outside++
 	} else if c.d.See(seq) {
 		f.seqs[i].add(now)
@@ -192,6 +207,7 @@ type phaseReport struct {
 	AckPending  int64      `json:"ackPending"`
 	Dups        int64      `json:"dups"`
 	Outside     int64      `json:"outside"`
+	Leaked      int64      `json:"leaked"`      // measured events outsiders received
 	Disconnects int64      `json:"disconnects"` // since the process started
 	Alive       int        `json:"alive"`
 }
@@ -201,7 +217,7 @@ func (f *farm) collect() phaseReport {
 	defer f.mu.Unlock()
 	rep := phaseReport{
 		Base: f.base, Seqs: append([]SeqStat(nil), f.seqs...), Latency: f.lat, Acks: f.acks,
-		Outside: f.outside, Disconnects: f.disconnects.Load(),
+		Outside: f.outside, Leaked: f.leaked, Disconnects: f.disconnects.Load(),
 	}
 	for _, c := range f.clients {
 		rep.Dups += c.d.dups
@@ -244,4 +260,16 @@ func (f *farm) probe(k int, interval, duration time.Duration) {
 			}
 		}()
 	}
+}
+
+// token picks the next client's token and whether it is an outsider.
+func (f *farm) token() (string, bool) {
+	i := f.dialed.Add(1) - 1
+	if k := int64(f.cfg.OutsiderEvery); k > 0 && i%k == k-1 {
+		return f.cfg.Outsider, true
+	}
+	if n := int64(len(f.cfg.Tokens)); n > 0 {
+		return f.cfg.Tokens[i%n], false
+	}
+	return f.cfg.Token, false
 }

@@ -74,6 +74,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	payRate := fs.Float64("pay-rate", 20, "app: payments per second")
 	payDur := fs.Duration("pay-dur", 10*time.Second, "app: how long to post payments")
 	pid := fs.Int("pid", 0, "app: the server's process id, for its CPU and RSS")
+	vendorLogin := fs.String("vendor", "", "app: EMAIL:PASSWORD of the vendor whose customers are paid; its dashboards alternate with the admin's")
+	outsiderLogin := fs.String("outsider", "", "app: EMAIL:PASSWORD of another vendor, whose dashboards must receive none of the payments")
+	outsiderEvery := fs.Int("outsider-every", 5, "app: every k-th dashboard is the outsider's")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -129,6 +132,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		res, err := c.runApp(ctx, appConfig{
 			WSURL: wsURL, Email: *email, Password: *password, N: *n, Conc: *conc,
 			PerProcess: *perProcess, Customers: *customers, Rate: *payRate, Dur: *payDur,
+			Vendor: splitLogin(*vendorLogin), Outsider: splitLogin(*outsiderLogin), OutsiderEvery: *outsiderEvery,
 		}, stderr)
 		if err != nil {
 			return err
@@ -186,4 +190,10 @@ func scrubNaN(v reflect.Value) {
 			v.SetFloat(-1)
 		}
 	}
+}
+
+// splitLogin splits "email:password" (the password may hold colons).
+func splitLogin(s string) [2]string {
+	e, p, _ := strings.Cut(s, ":")
+	return [2]string{e, p}
 }

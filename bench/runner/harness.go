@@ -41,6 +41,9 @@ func newHarness(ctx context.Context, cfg config, log io.Writer) (*harness, error
 		"sio-bench-server": "./cmd/sio-bench-server",
 		"loadgen":          "./bench/loadgen",
 		"livedesk":         "./cmd/livedesk",
+		"floor":            "./bench/floor",
+		"writes":           "./bench/writes",
+		"storm":            "./bench/storm",
 	} {
 		out := filepath.Join(tmp, name)
 		h.logf("building %s", pkg)

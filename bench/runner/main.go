@@ -41,7 +41,9 @@ type config struct {
 	N       int
 	NMax    int
 	App     bool
-	Nice    int // niceness of servers and load generator, 0 leaves it
+	Writes  string // PostgreSQL URL of the write-throughput scenario; "" skips it
+	Storm   bool   // the reconnect storm, on SQLite and on PostgreSQL (Writes' URL)
+	Nice    int    // niceness of servers and load generator, 0 leaves it
 	Profile bool
 	Out     string
 	Root    string // repository root
@@ -49,7 +51,14 @@ type config struct {
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Quick: getenv("BENCH_QUICK") == "1", Rounds: 3, N: 10000, NMax: 19900, App: getenv("BENCH_APP") != "0", Profile: getenv("BENCH_PROFILE") == "1",
-		Out: "bench/results/latest.json"}
+		Out: "bench/results/latest.json", Writes: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"}
+	if v := getenv("BENCH_WRITES_PG"); v != "" {
+		cfg.Writes = v
+	}
+	cfg.Storm = getenv("BENCH_STORM") != "0"
+	if getenv("BENCH_WRITES") == "0" {
+		cfg.Writes = ""
+	}
 	if cfg.Quick {
 		cfg.Rounds, cfg.N, cfg.NMax = 1, 2000, 0
 		cfg.Out = "bench/results/quick.json"

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -34,10 +35,12 @@ type report struct {
 	Nice     int                           `json:"nice"`
 	Machine  machine                       `json:"machine"`
 	Args     []string                      `json:"loadgenArgs"`
-	Rounds   []map[string]benchRun         `json:"rounds"` // per round: "ours", "node"
+	Rounds   []map[string]benchRun         `json:"rounds"` // per round: "ours", "node", "floor"
 	Medians  map[string]map[string]float64 `json:"medians"`
 	Rows     []row                         `json:"table"`
 	App      *appRun                       `json:"app,omitempty"`
+	Writes   json.RawMessage               `json:"writes,omitempty"`
+	Storms   map[string]json.RawMessage    `json:"storms,omitempty"` // by database
 	AppError string                        `json:"appError,omitempty"`
 	Errors   []string                      `json:"errors,omitempty"`
 }
@@ -55,17 +58,23 @@ func (h *harness) benchArgs() []string {
 		"-healthy", "20", "-slow", "50", "-slow-rate", "250", "-slow-dur", "12s", "-slow-base-dur", "5s"}
 }
 
-// servers are the two servers compared, in the order of each round.
-func (h *harness) servers() []struct {
+// benchServer is a server of the comparison: where and how to start it,
+// and the load generator flags it needs beyond benchArgs.
+type benchServer struct {
 	name, dir string
 	argv      []string
-} {
-	return []struct {
-		name, dir string
-		argv      []string
-	}{
-		{"ours", h.cfg.Root, []string{h.bin["sio-bench-server"], "-port", "0"}},
-		{"node", filepath.Join(h.cfg.Root, "bench/reference"), []string{"node", "--expose-gc", "server.js", "--port", "0"}},
+	extra     []string
+}
+
+// servers are the servers compared, in the order of each round: ours, the
+// Node reference, and the floor (bench/floor: the least a broadcast can
+// cost here; it has no slow-consumer handling, so it skips the throughput
+// and slow-consumer scenarios).
+func (h *harness) servers() []benchServer {
+	return []benchServer{
+		{"ours", h.cfg.Root, []string{h.bin["sio-bench-server"], "-port", "0"}, nil},
+		{"node", filepath.Join(h.cfg.Root, "bench/reference"), []string{"node", "--expose-gc", "server.js", "--port", "0"}, nil},
+		{"floor", h.cfg.Root, []string{h.bin["floor"], "-port", "0"}, []string{"-skip", "throughput,slow"}},
 	}
 }
 
@@ -76,7 +85,7 @@ func (h *harness) runAll(ctx context.Context) (*report, error) {
 		round := map[string]benchRun{}
 		for _, s := range h.servers() {
 			h.logf("round %d/%d: %s", r, h.cfg.Rounds, s.name)
-			res, err := h.benchOne(ctx, s.name, s.dir, s.argv)
+			res, err := h.benchOne(ctx, s)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -109,6 +118,22 @@ func (h *harness) runAll(ctx context.Context) (*report, error) {
 		}
 		rep.App = app
 	}
+	if h.cfg.Storm {
+		if err := h.runStorms(ctx, rep); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			rep.Errors = append(rep.Errors, "storm: "+err.Error())
+		}
+	}
+	if h.cfg.Writes != "" {
+		if err := h.runWrites(ctx, rep); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			rep.Errors = append(rep.Errors, "writes: "+err.Error())
+		}
+	}
 	rep.compute()
 	rep.Duration = time.Since(rep.Started).Round(time.Second).String()
 	if len(rep.Errors) > 0 && len(rep.Medians["ours"]) == 0 {
@@ -117,9 +142,9 @@ func (h *harness) runAll(ctx context.Context) (*report, error) {
 	return rep, nil
 }
 
-func (h *harness) benchOne(ctx context.Context, name, dir string, argv []string) (benchRun, error) {
+func (h *harness) benchOne(ctx context.Context, s benchServer) (benchRun, error) {
 	var res benchRun
-	srv, err := h.startServer(ctx, name, dir, nil, argv...)
+	srv, err := h.startServer(ctx, s.name, s.dir, nil, s.argv...)
 	if err != nil {
 		return res, err
 	}
@@ -128,7 +153,7 @@ func (h *harness) benchOne(ctx context.Context, name, dir string, argv []string)
 	if h.cfg.Quick {
 		timeout = 3 * time.Minute
 	}
-	args := append([]string{"-url", srv.url, "-name", name}, h.benchArgs()...)
+	args := append(append([]string{"-url", srv.url, "-name", s.name}, h.benchArgs()...), s.extra...)
 	err = h.loadgen(ctx, timeout, &res, &res.Details, args...)
 	return res, err
 }
@@ -142,10 +167,15 @@ func (h *harness) runApp(ctx context.Context) (*appRun, error) {
 	}
 	db := "sqlite:" + filepath.Join(dir, "livedesk.db")
 	const email, password = "bench-admin@livedesk.local", "bench-admin-password"
+	// The vendor whose customers are paid, and another whose dashboards
+	// must receive none of it (room filtering under load).
+	const vendor, outsider, vendorPassword = "bench-vendor@livedesk.local", "bench-outsider@livedesk.local", "bench-vendor-password"
 	env := []string{"LIVEDESK_JWT_SECRET=benchmark-secret-benchmark-secret-0123456789"}
 	for _, args := range [][]string{
 		{"migrate", "--db", db},
 		{"user", "create", "--db", db, "--email", email, "--password", password, "--role", "admin", "--name", "Bench Admin"},
+		{"user", "create", "--db", db, "--email", vendor, "--password", vendorPassword, "--role", "vendor", "--name", "Bench Vendor"},
+		{"user", "create", "--db", db, "--email", outsider, "--password", vendorPassword, "--role", "vendor", "--name", "Bench Outsider"},
 	} {
 		cmd := exec.CommandContext(ctx, h.bin["livedesk"], args...)
 		cmd.Env = append(os.Environ(), env...)
@@ -155,18 +185,23 @@ func (h *harness) runApp(ctx context.Context) (*appRun, error) {
 	}
 	h.logf("application scenario: livedesk serve")
 	srv, err := h.startServer(ctx, "livedesk", dir, append(env, "LIVEDESK_LOG_LEVEL=warn"),
-		h.bin["livedesk"], "serve", "--addr", "127.0.0.1:0", "--db", db)
+		h.bin["livedesk"], "serve", "--addr", "127.0.0.1:0", "--db", db,
+		// Every simulated client comes from 127.0.0.1: no per-address limits.
+		"--metrics-addr", "", "--max-conns-per-ip", "0", "--max-http-conns-per-ip", "0", "--handshakes-per-ip", "0")
 	if err != nil {
 		return nil, err
 	}
 	defer srv.stop()
-	n, rate, dur := "1000", "20", "15s"
+	// Issue 20 §3: the whole product at 10,000 dashboards (admins and
+	// the vendor's alternately, every fifth another vendor's).
+	n, rate, dur := "10000", "20", "15s"
 	if h.cfg.Quick {
-		n, rate, dur = "200", "20", "5s"
+		n, rate, dur = "500", "20", "5s"
 	}
 	var res appRun
 	err = h.loadgen(ctx, 4*time.Minute, &res, &res.Details, "-mode", "app", "-url", srv.url, "-email", email, "-password", password,
-		"-n", n, "-conc", "64", "-pay-rate", rate, "-pay-dur", dur, "-pid", fmt.Sprint(serverPID(srv)))
+		"-n", n, "-conc", "64", "-pay-rate", rate, "-pay-dur", dur, "-pid", fmt.Sprint(serverPID(srv)),
+		"-vendor", vendor+":"+vendorPassword, "-outsider", outsider+":"+vendorPassword, "-outsider-every", "5")
 	if err != nil {
 		return nil, err
 	}
@@ -214,5 +249,71 @@ func (h *harness) profile(ctx context.Context) error {
 		}
 	}
 	h.logf("profiles in %s (*-top.txt)", dir)
+	return nil
+}
+
+// runWrites runs bench/writes (REST payments through 1 and 3 instances on
+// PostgreSQL against pgbench running the payment's own SQL) and keeps its
+// JSON in the report.
+func (h *harness) runWrites(ctx context.Context, rep *report) error {
+	h.logf("write throughput on PostgreSQL: floor (pgbench), 1 and 3 instances")
+	out := filepath.Join(h.tmp, "writes.json")
+	dur, writers := "10s", "16"
+	if h.cfg.Quick {
+		dur = "4s"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, h.bin["writes"], "-pg", h.cfg.Writes, "-livedesk", h.bin["livedesk"], "-writers", writers, "-dur", dur, "-out", out)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = h.cfg.Root, h.log, h.log
+	if err := cmd.Run(); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	rep.Writes = b
+	return nil
+}
+
+// runStorms runs bench/storm on SQLite and, when a PostgreSQL URL is
+// configured, on PostgreSQL: N dashboards, a restart, everyone back.
+func (h *harness) runStorms(ctx context.Context, rep *report) error {
+	rep.Storms = map[string]json.RawMessage{}
+	dbs := map[string]string{"sqlite": ""}
+	if h.cfg.Writes != "" {
+		dbs["postgres"] = h.cfg.Writes
+	}
+	n := fmt.Sprint(h.cfg.N)
+	for _, name := range []string{"sqlite", "postgres", "postgres-3"} {
+		db, ok := dbs[strings.TrimSuffix(name, "-3")]
+		if !ok {
+			continue
+		}
+		instances := "1"
+		if strings.HasSuffix(name, "-3") {
+			instances = "3" // one of three killed, its dashboards move to the others
+		}
+		h.logf("reconnect storm on %s: %s dashboards", name, n)
+		out := filepath.Join(h.tmp, "storm-"+name+".json")
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		cmd := exec.CommandContext(sctx, h.bin["storm"], "-livedesk", h.bin["livedesk"], "-n", n, "-db", db, "-instances", instances, "-out", out)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = h.cfg.Root, h.log, h.log
+		// At the timeout, SIGTERM first: the storm stops its servers and
+		// says where it was, instead of dying with "signal: killed".
+		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+		cmd.WaitDelay = 30 * time.Second
+		err := cmd.Run()
+		cancel()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			return err
+		}
+		rep.Storms[name] = b
+	}
 	return nil
 }

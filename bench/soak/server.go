@@ -19,11 +19,13 @@ import (
 
 // server is the livedesk process under test.
 type server struct {
-	cmd    *exec.Cmd
-	url    string
-	dir    string
-	stderr *bytes.Buffer
-	done   chan error
+	cmd *exec.Cmd
+	url string
+	// metrics is the URL of /metrics, on its own listener.
+	metrics string
+	dir     string
+	stderr  *bytes.Buffer
+	done    chan error
 }
 
 // startServer creates an admin with `livedesk user create` and serves on a
@@ -39,7 +41,9 @@ func startServer(ctx context.Context, bin string) (*server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("failed to create the admin: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--token-ttl", "3h", "--log-level", "warn", "--shutdown-grace", "20s")
+	// Every simulated client comes from 127.0.0.1: no per-address limits.
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--token-ttl", "3h", "--log-level", "warn", "--shutdown-grace", "20s",
+		"--metrics-addr", "127.0.0.1:0", "--max-conns-per-ip", "0", "--max-http-conns-per-ip", "0", "--handshakes-per-ip", "0")
 	s := &server{cmd: cmd, dir: dir, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = &limitedWriter{b: s.stderr, max: 1 << 20}
 	stdout, err := cmd.StdoutPipe()
@@ -54,6 +58,9 @@ func startServer(ctx context.Context, bin string) (*server, error) {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "Livedesk metrics on "); ok {
+				s.metrics = u // printed before the listening line
+			}
 			if u, ok := strings.CutPrefix(sc.Text(), "Livedesk listening on "); ok {
 				urls <- u
 			}
@@ -109,7 +116,10 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 }
 
 // api is a JSON client of the REST API.
-type api struct{ restclient.Client }
+type api struct {
+	restclient.Client
+	Metrics string // the URL of /metrics
+}
 
 // do is Do without extra headers.
 func (a *api) do(ctx context.Context, method, path string, body any, out any) (int, error) {
@@ -132,7 +142,7 @@ func (a *api) login(ctx context.Context, email, password string) (string, int64,
 
 // metrics scrapes the server's /metrics into series → value.
 func (a *api) metrics(ctx context.Context) (map[string]float64, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", a.Base+"/metrics", nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", a.Metrics, nil)
 	resp, err := a.HTTP.Do(req)
 	if err != nil {
 		return nil, err

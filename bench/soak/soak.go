@@ -86,7 +86,7 @@ func soak(ctx context.Context, cfg config, log io.Writer) (*result, error) {
 		return nil, err
 	}
 	fmt.Fprintf(log, "soak: server at %s; %d clients for %v\n", srv.url, cfg.Clients, cfg.Duration)
-	s := &soaker{cfg: cfg, srv: srv, log: log, api: &api{restclient.Client{Base: srv.url, HTTP: &http.Client{Timeout: 30 * time.Second}}}}
+	s := &soaker{cfg: cfg, srv: srv, log: log, api: &api{Client: restclient.Client{Base: srv.url, HTTP: &http.Client{Timeout: 30 * time.Second}}, Metrics: srv.metrics}}
 	s.res.Clients, s.res.Duration = cfg.Clients, cfg.Duration.String()
 	err = s.run(ctx)
 	r := &s.res
@@ -189,7 +189,7 @@ func (s *soaker) setup(ctx context.Context) error {
 			return err
 		}
 		s.custs = append(s.custs, c.ID)
-		vt, _, err := (&api{restclient.Client{Base: s.api.Base, HTTP: s.api.HTTP}}).login(ctx, email, pw)
+		vt, _, err := (&api{Client: restclient.Client{Base: s.api.Base, HTTP: s.api.HTTP}}).login(ctx, email, pw)
 		if err != nil {
 			return err
 		}
