@@ -2,6 +2,7 @@
 // instances: sticky polling sessions that upgrade to WebSocket, polling-only
 // sessions, a live update through the proxy, and a client that resumes
 // through the proxy when its instance dies.
+import { randomUUID } from "node:crypto";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -46,7 +47,7 @@ after(async () => {
 async function post(path, body) {
   const res = await fetch(nginx.url + path, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${admin.token}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${admin.token}`, "idempotency-key": `"${randomUUID()}"` },
     body: JSON.stringify(body),
   });
   if (!res.ok) assert.fail(`POST ${path} through nginx: ${res.status} ${await res.text()}`);

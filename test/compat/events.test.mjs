@@ -2,7 +2,7 @@
 import { describe, it, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { Manager } from "socket.io-client";
-import { URL, ack, client, connected, next, none } from "./helpers.mjs";
+import { URL, ack, client, connected, next, none, sleep } from "./helpers.mjs";
 
 const open = [];
 function track(socket) {
@@ -72,6 +72,33 @@ describe("rooms", () => {
   });
 });
 
+describe("broadcasts with acknowledgements", () => {
+  it("collects every answer of a room, as io.to(room).timeout(ms).emit(…, cb)", async () => {
+    const voters = [track(await connected(client())), track(await connected(client()))];
+    const asker = track(await connected(client()));
+    await Promise.all(voters.map((v) => ack(v, "join", "voters")));
+    voters.forEach((v, i) => v.on("vote", (topic, cb) => cb({ voter: i, topic })));
+    const [err, answers] = await ack(asker, "ask-room", "voters", 2000, "lunch");
+    assert.equal(err, null);
+    assert.deepEqual(answers.map(([a]) => a).sort((a, b) => a.voter - b.voter), [
+      { voter: 0, topic: "lunch" },
+      { voter: 1, topic: "lunch" },
+    ]);
+  });
+
+  it("reports a timeout with the answers received", async () => {
+    const voter = track(await connected(client()));
+    const silent = track(await connected(client()));
+    const asker = track(await connected(client()));
+    await Promise.all([ack(voter, "join", "mixed"), ack(silent, "join", "mixed")]);
+    voter.on("vote", (topic, cb) => cb(topic));
+    silent.on("vote", () => {});
+    const [err, answers] = await ack(asker, "ask-room", "mixed", 300, "dinner");
+    assert.match(err, /deadline exceeded/);
+    assert.deepEqual(answers, [["dinner"]]);
+  });
+});
+
 describe("namespaces", () => {
   it("multiplexes two namespaces over one connection", async () => {
     const manager = new Manager(URL, { autoConnect: false, reconnection: false });
@@ -113,6 +140,43 @@ describe("connection lifecycle", () => {
     const gone = next(socket, "disconnect");
     socket.emit("server-disconnect");
     assert.equal((await gone)[0], "io server disconnect");
+  });
+
+  for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]]) {
+    it(`gets the last event before the server closes the connection (${transports.join(" then ")})`, async () => {
+      const socket = track(await connected(client("/", { transports })));
+      const seen = [];
+      socket.on("bye", () => seen.push("bye"));
+      const gone = next(socket, "disconnect");
+      socket.on("disconnect", (reason) => seen.push(reason));
+      socket.emit("bye-and-close", 0);
+      await gone;
+      assert.deepEqual(seen, ["bye", "io server disconnect"]);
+    });
+  }
+
+  it("learns of closes that fall during the upgrade to WebSocket (81 closes 0-8 ms after connecting)", async () => {
+    const missed = [];
+    for (let delay = 0; delay <= 8; delay++) {
+      // Nine at a time: the sweep must not load the machine.
+      await Promise.all(
+        Array.from({ length: 9 }, async (_, i) => {
+          const socket = client("/", { auth: { closeAfter: delay } });
+          const seen = [];
+          socket.on("bye", () => seen.push("bye"));
+          const gone = new Promise((resolve) => socket.on("disconnect", (reason) => resolve(reason)));
+          socket.connect();
+          // Well below the heartbeat's 4 s: a missed close shows as a
+          // ping timeout or a late transport close.
+          const reason = await Promise.race([gone, sleep(3000).then(() => "no close within 3 s")]);
+          if (reason !== "io server disconnect" || seen[0] !== "bye") {
+            missed.push(`${delay} ms #${i}: ${JSON.stringify(seen)} then ${reason}`);
+          }
+          socket.disconnect();
+        }),
+      );
+    }
+    assert.deepEqual(missed, []);
   });
 
   for (const transports of [["polling"], ["websocket"]]) {

@@ -24,6 +24,11 @@ describe("connection state recovery", () => {
       assert.deepEqual(received[0], ["before", String(first)]);
       const id = socket.id;
 
+      // What the application sees, in order, from now on.
+      const order = [];
+      socket.on("feed", (value) => order.push(value));
+      socket.on("connect", () => order.push("connect"));
+
       const gone = next(socket, "disconnect");
       const back = next(socket, "connect", 5000);
       socket.io.engine.close();
@@ -35,6 +40,9 @@ describe("connection state recovery", () => {
       assert.equal(socket.id, id);
       await until(() => received.length >= 3, 5000, "the missed events");
       assert.deepEqual(received.slice(1), [["missed-1", String(s1)], ["missed-2", String(s2)]]);
+      // As with the reference server, the missed events are sent before
+      // the CONNECT answer: the client emits them before "connect".
+      assert.deepEqual(order, ["missed-1", "missed-2", "connect"]);
 
       const [s3] = await ack(publisher, "publish", "live");
       await until(() => received.length >= 4, 5000, "the live event");
@@ -42,12 +50,47 @@ describe("connection state recovery", () => {
     });
   }
 
+  it("keeps the real offset across events that carry none (issue 14 item 5)", async () => {
+    const socket = client("/", { transports: ["websocket"], reconnection: true, reconnectionDelay: 300, reconnectionDelayMax: 300 });
+    const publisher = client("/");
+    sockets.push(socket, publisher);
+    await Promise.all([connected(socket), connected(publisher)]);
+    const feed = [];
+    socket.on("feed", (value) => feed.push(value));
+    await ack(publisher, "publish", "seen");
+    await until(() => feed.length === 1, 5000, "the first event");
+    // Events without an offset whose last argument is a string: the
+    // official client would take "to the room" (or the name "nudge") as its
+    // offset, and replay from there.
+    const chats = [];
+    socket.on("chat", (text) => chats.push(text));
+    const nudged = next(socket, "nudge");
+    await ack(socket, "say");
+    await nudged;
+    assert.deepEqual(chats, ["hello", "to the room"]);
+
+    const back = next(socket, "connect", 5000);
+    socket.io.engine.close();
+    await ack(publisher, "publish", "missed");
+    await back;
+    assert.equal(socket.recovered, true);
+    await ack(publisher, "publish", "live");
+    await until(() => feed.length >= 3, 5000, "the missed and live events");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(feed, ["seen", "missed", "live"]);
+  });
+
   it("recovers both namespaces of a multiplexed connection", async () => {
     const manager = new Manager(URL, { autoConnect: false, reconnectionDelay: 300, reconnectionDelayMax: 300 });
     const main = manager.socket("/");
     const custom = manager.socket("/custom");
     sockets.push(main, custom);
+    // The client resumes a namespace only with an offset, which it learns
+    // from an event: wait for each namespace's "auth" event (sent on
+    // connection, it may arrive after "connect") before cutting the line.
+    const authed = Promise.all([next(main, "auth"), next(custom, "auth")]);
     await Promise.all([connected(main), connected(custom)]);
+    await authed;
     const ids = [main.id, custom.id];
     const back = Promise.all([next(main, "connect"), next(custom, "connect")]);
     manager.engine.close();

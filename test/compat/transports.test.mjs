@@ -48,6 +48,21 @@ for (const [name, options, transport] of configs) {
       assert.deepEqual([...b], [255, 0]);
     });
 
+    it("sends more than 64 binary attachments in one event", async () => {
+      const socket = await open();
+      const bufs = Array.from({ length: 100 }, (_, i) => Buffer.from([i]));
+      const [firsts] = await ack(socket, "binaries", ...bufs);
+      assert.deepEqual(firsts, bufs.map((_, i) => i));
+    });
+
+    it("sends a placeholder-shaped object next to a binary, as Node takes it", async () => {
+      const socket = await open();
+      // The reference server binds the look-alike to attachment 0 too.
+      const [a, b] = await ack(socket, "echo", { _placeholder: true, num: 0 }, Buffer.from([9]));
+      assert.deepEqual([...a], [9]);
+      assert.deepEqual([...b], [9]);
+    });
+
     it("receives binary events from the server", async () => {
       const socket = await open();
       const back = next(socket, "back");

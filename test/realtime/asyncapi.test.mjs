@@ -75,6 +75,9 @@ describe("AsyncAPI document", () => {
       "delivery:updated",
       "payment:added",
       "customer:updated",
+      "customer:removed",
+      "payment:reversed",
+      "delivery:reversed",
       "activity:updated",
       "user:updated",
       "presence:updated",
@@ -96,7 +99,6 @@ describe("AsyncAPI document", () => {
     sockets.push(s, v);
     // Every kind of event.
     const c = await server.createCustomer(admin.token, { name: "Schema", vendorId: ids.vendorA, phone: "+91 98450 12345", email: "s@example.com", address: "1 Road" });
-    await server.must("PATCH", `/api/customers/${c.id}`, { token: admin.token, body: { status: "paused" } });
     const d = await server.must("POST", "/api/deliveries", {
       token: admin.token,
       body: { customerId: c.id, scheduledFor: "2026-11-25", items: "Milk", quantity: 1, amountCents: 100, note: "n" },
@@ -105,6 +107,9 @@ describe("AsyncAPI document", () => {
     await server.must("PATCH", `/api/users/${ids.vendorB}`, { token: admin.token, body: { name: "Vendor B2" } });
     const a2 = await connect(server.url, admin.token); // presence
     sockets.push(a2);
+    // The customer moves to vendor B while vendor A is connected (before its
+    // short-lived token expires): vendor A hears customer:removed.
+    await server.must("PATCH", `/api/customers/${c.id}`, { token: admin.token, body: { vendorId: ids.vendorB } });
     // Every command, with its acknowledgement, successful and not.
     const acks = {
       ping: [await ack(s, "ping")],
@@ -120,10 +125,16 @@ describe("AsyncAPI document", () => {
         await ack(s, "payment:add", {}),
       ],
       "auth:refresh": [
-        await ack(s, "auth:refresh", { token: (await server.must("POST", "/api/auth/refresh", { token: admin.token })).token }),
+        await ack(s, "auth:refresh", { token: (await server.must("POST", "/api/auth/refresh", { body: { refreshToken: admin.refreshToken } })).token }),
         await ack(s, "auth:refresh", { token: "x" }),
       ],
     };
+    // Corrections, and a status change (after the delivery: a paused
+    // customer gets no delivery and no charge).
+    await server.must("POST", `/api/deliveries/${d.id}/reversal`, { token: admin.token, body: { reason: "schema" } });
+    const p = await server.pay(admin.token, customerA.id, 100, { method: "upi", key: "schema-2" });
+    await server.must("POST", `/api/payments/${p.payment.id}/reversal`, { token: admin.token, body: { reason: "schema" } });
+    await server.must("PATCH", `/api/customers/${c.id}`, { token: admin.token, body: { status: "paused" } });
     // And an asynchronous error: the vendor's token expires.
     await next(v, "error", 10000);
     await until(() => named(s.log, "stats:updated").length >= 2);
@@ -146,7 +157,8 @@ describe("AsyncAPI document", () => {
       assert.ok(ackMsg, `${name}: acknowledgement in the document`);
       for (const r of results) validate(doc, ackMsg.payload, r, `${name} ack`, problems);
     }
-    for (const n of ["stats:updated", "delivery:updated", "payment:added", "customer:updated", "activity:updated", "user:updated", "presence:updated", "error"]) {
+    for (const n of ["stats:updated", "delivery:updated", "payment:added", "customer:updated", "activity:updated", "user:updated", "presence:updated", "error",
+      "payment:reversed", "delivery:reversed", "customer:removed"]) {
       assert.ok(seen.has(n), `the session produced ${n}`);
     }
     assert.deepEqual([...new Set(problems)], [], "payloads that the document does not describe");

@@ -85,7 +85,9 @@ describe("token expiry (--token-ttl 5s)", () => {
     // REST and hands the socket the new token, which lives a few seconds
     // longer than the first.
     await sleep(Math.max(0, expiresAt - 1500 - Date.now()));
-    const fresh = await server.must("POST", "/api/auth/refresh", { token: session.token });
+    // Only the refresh token renews a session (single-use: the answer
+    // carries the next one).
+    const fresh = await server.must("POST", "/api/auth/refresh", { body: { refreshToken: session.refreshToken } });
     res = await ack(refreshing, "auth:refresh", { token: fresh.token });
     assert.equal(res.ok, true, JSON.stringify(res));
     assert.equal(Date.parse(res.data.expiresAt), Date.parse(fresh.expiresAt));
@@ -247,6 +249,66 @@ describe("revocation: suspending a user or changing its role", () => {
     assert.equal(named(s.log, "user:updated").length, 0);
     assert.equal(named(s.log, "presence:updated").length, 0);
     assert.equal(named(s.log, "payment:added").length, 0, "another vendor's payment");
+  });
+});
+
+describe("revocation: a password reset, a reused refresh token, a logout", () => {
+  const env = suite();
+  const { sockets } = env;
+
+  async function revoked(socket, t0, what) {
+    const errors = [];
+    socket.on("error", (e) => errors.push(e));
+    const reason = await next(socket, "disconnect", 3000);
+    const at = Date.now();
+    assert.equal(reason, "io server disconnect", what);
+    assert.ok(at - t0 < 1000, `${what}: disconnected ${at - t0} ms after the change`);
+    assert.deepEqual(errors.map((e) => e.code), ["SESSION_REVOKED"], what);
+  }
+
+  it("a password reset refuses the old access token, refresh token and socket within a second", async () => {
+    const { server, admin, ids } = env;
+    const old = await server.login("vendor-a@rt.test");
+    const s = await connect(server.url, old.token);
+    sockets.push(s);
+    const gone = revoked(s, Date.now(), "password reset");
+    await server.must("PATCH", `/api/users/${ids.vendorA}`, { token: admin.token, body: { password: "a-new-password-for-a" } });
+    const me = await server.api("GET", "/api/me", { token: old.token });
+    assert.deepEqual([me.status, me.body.error?.code], [401, "SESSION_REVOKED"]);
+    const r = await server.api("POST", "/api/auth/refresh", { body: { refreshToken: old.refreshToken } });
+    assert.deepEqual([r.status, r.body.error?.code], [401, "SESSION_REVOKED"]);
+    await gone;
+    assertRefused(await connectError(server.url, old.token), "SESSION_REVOKED");
+    const fresh = await server.login("vendor-a@rt.test", "a-new-password-for-a");
+    sockets.push(await connect(server.url, fresh.token));
+  });
+
+  it("a reused refresh token ends the session and its sockets", async () => {
+    const { server } = env;
+    const first = await server.login("vendor-b@rt.test");
+    const second = await server.must("POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } });
+    const s = await connect(server.url, second.token);
+    sockets.push(s);
+    const gone = revoked(s, Date.now(), "refresh token reuse");
+    const again = await server.api("POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } });
+    assert.deepEqual([again.status, again.body.error?.code], [401, "SESSION_REVOKED"]);
+    await gone;
+    const r = await server.api("POST", "/api/auth/refresh", { body: { refreshToken: second.refreshToken } });
+    assert.equal(r.status, 401);
+  });
+
+  it("a logout disconnects the session's sockets, not the user's other sessions", async () => {
+    const { server } = env;
+    const laptop = await server.login("vendor-b@rt.test");
+    const phone = await server.login("vendor-b@rt.test");
+    const s = await connect(server.url, laptop.token);
+    const p = await connect(server.url, phone.token);
+    sockets.push(s, p);
+    const gone = revoked(s, Date.now(), "logout");
+    await server.must("POST", "/api/auth/logout", { token: laptop.token });
+    await gone;
+    await sleep(200);
+    assert.equal(p.connected, true, "the other session's socket stays");
   });
 });
 

@@ -166,15 +166,20 @@ describe("vendor isolation", () => {
     const b = await server.must("GET", `/api/customers/${customerB.id}`, { token: env.admin.token });
     assert.equal(b.balanceCents, customerB.balanceCents, "nothing was credited");
 
-    // Reusing another vendor's idempotency key never returns its payment.
+    // Idempotency keys belong to their user: vendor B using vendor A's key
+    // never gets A's payment; for A's customer it is NOT_FOUND, for its own
+    // customer it records its own payment.
     const pb = await connect(server.url, env.vendorB.token);
     sockets.push(pb);
     const mine = await ack(a, "payment:add", { customerId: env.customerA.id, amountCents: 300, method: "cash", idempotencyKey: "vendor-a-key" });
     assert.equal(mine.ok, true, JSON.stringify(mine));
-    for (const customerId of [env.customerA.id, customerB.id]) {
-      const other = await ack(pb, "payment:add", { customerId, amountCents: 300, method: "cash", idempotencyKey: "vendor-a-key" });
-      assert.equal(other.ok, false, JSON.stringify(other));
-      assert.ok(["NOT_FOUND", "CONFLICT"].includes(other.error.code), JSON.stringify(other));
+    const onA = await ack(pb, "payment:add", { customerId: env.customerA.id, amountCents: 300, method: "cash", idempotencyKey: "vendor-a-key" });
+    assert.equal(onA.ok, false, JSON.stringify(onA));
+    assert.equal(onA.error.code, "NOT_FOUND", JSON.stringify(onA));
+    const onB = await ack(pb, "payment:add", { customerId: customerB.id, amountCents: 300, method: "cash", idempotencyKey: "vendor-a-key" });
+    assert.equal(onB.ok, true, JSON.stringify(onB));
+    assert.equal(onB.data.payment.customerId, customerB.id);
+    for (const other of [onA, onB]) {
       assert.ok(!JSON.stringify(other).includes(`"id":${mine.data.payment.id},`), "no trace of the other vendor's payment");
     }
   });

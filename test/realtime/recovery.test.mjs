@@ -38,11 +38,16 @@ async function makeEvents(server, env, n, tag) {
 
 // lastSeq is the newest seq of the event log.
 async function lastSeq(server, token) {
+  return Number((await lastCursor(server, token)).split(":")[1]);
+}
+
+// lastCursor is the REST polling cursor at the end of the log: "EPOCH:SEQ".
+async function lastCursor(server, token) {
   let after = 0;
   for (;;) {
     const page = await server.must("GET", `/api/events?after=${after}&limit=1000`, { token });
-    if (page.items.length < 1000) return page.lastSeq;
-    after = page.lastSeq;
+    if (page.items.length < 1000) return page.cursor;
+    after = page.cursor;
   }
 }
 
@@ -65,7 +70,9 @@ async function checkExactly(entries, server, token, from, want) {
   const acts = named(logEntries, "activity:updated").map((e) => e.payload.seq);
   assert.deepEqual(acts, rest.map((e) => e.seq), "the same seqs as GET /api/events, in order, once each");
   // Offsets grow strictly: no message twice, none out of order.
-  const offsets = logEntries.map((e) => e.offset.split("-").map(Number));
+  // "EPOCH:SEQ-PART", one epoch throughout.
+  assert.equal(new Set(logEntries.map((e) => e.offset.split(":")[0])).size, 1, "one epoch");
+  const offsets = logEntries.map((e) => e.offset.split(":")[1].split("-").map(Number));
   for (let i = 1; i < offsets.length; i++) {
     const [s0, p0] = offsets[i - 1];
     const [s1, p1] = offsets[i];
@@ -155,7 +162,7 @@ describe("recovery after the transport drops", () => {
     await checkExactly(s.log.slice(mark), server, admin.token, from, want);
   });
 
-  // The offset names a message: "SEQ-PART". A client that got an event's
+  // The offset names a message: "EPOCH:SEQ-PART". A client that got an event's
   // payment:added but not its activity:updated is replayed exactly the
   // rest; a bare seq (the REST cursor) means the whole event was received.
   // (_lastOffset is the client's private copy of the offset it sends back.)
@@ -166,10 +173,11 @@ describe("recovery after the transport drops", () => {
     await makeEvents(server, env, 1, "part-before");
     await until(() => named(s.log, "activity:updated").length === 1);
     const seq = named(s.log, "payment:added").at(-1).payload.seq;
-    assert.equal(s._lastOffset, `${seq}-1`, "the client holds the last message's offset");
+    const epoch = s._lastOffset.split(":")[0];
+    assert.equal(s._lastOffset, `${epoch}:${seq}-1`, "the client holds the last message's offset");
 
     await dropTransport(s);
-    s._lastOffset = `${seq}-0`; // as if activity:updated had been lost
+    s._lastOffset = `${epoch}:${seq}-0`; // as if activity:updated had been lost
     let mark = s.log.length;
     await makeEvents(server, env, 2, "part-away");
     await comeBack(s);
@@ -180,9 +188,10 @@ describe("recovery after the transport drops", () => {
     assert.equal(got[0].payload.seq, seq);
     await checkExactly(got.slice(1), server, admin.token, seq, { "activity:updated": 2, ...(await kinds(server, admin.token, seq)) });
 
-    const cursor = await lastSeq(server, admin.token);
+    const restCursor = await lastCursor(server, admin.token);
+    const cursor = Number(restCursor.split(":")[1]);
     await dropTransport(s);
-    s._lastOffset = String(cursor); // the REST polling cursor
+    s._lastOffset = restCursor; // the REST polling cursor
     mark = s.log.length;
     await makeEvents(server, env, 2, "bare-away");
     await comeBack(s);

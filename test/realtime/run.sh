@@ -31,7 +31,18 @@ case " $* " in *.mjs\ *) ;; *) args+=(*.test.mjs) ;; esac
 echo "realtime: $("$tmp/livedesk" version 2>/dev/null | head -1), socket.io-client $(node -p "require('./node_modules/socket.io-client/package.json').version")"
 # Files run one at a time (the latency figures are not disturbed); every
 # test has its own timeout and the whole run is bounded.
-LIVEDESK_BIN="$tmp/livedesk" setsid timeout --kill-after=10s 300s \
+mkdir -p "$tmp/logs"
+LIVEDESK_DEBUG_LOG_DIR="$tmp/logs" LIVEDESK_BIN="$tmp/livedesk" setsid timeout --kill-after=10s 300s \
   node --test --test-concurrency=1 --test-timeout=120000 "${args[@]}" &
 node_pid=$!
-wait "$node_pid"
+status=0
+wait "$node_pid" || status=$?
+# The servers logged at debug level: no token (a JWT, a token or
+# refreshToken parameter) and no whole Engine.IO or Socket.IO session id or
+# private session id (20 characters; logs carry 6 and an ellipsis).
+lines=$(cat "$tmp"/logs/*.log 2>/dev/null | wc -l)
+if leaks=$(grep -hoE 'eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|(token|refreshToken)=[^&" ]{8,}|(sid|pid)=[A-Za-z0-9_-]{20}' "$tmp"/logs/*.log 2>/dev/null | head -5) && [ -n "$leaks" ]; then
+  echo "realtime: the servers' debug log holds secrets:"; echo "$leaks"; exit 1
+fi
+echo "realtime: searched $lines lines of debug log: no token, no whole session id"
+exit "$status"

@@ -53,7 +53,14 @@ export class Cluster {
 
   // serve starts one more instance named id.
   async serve(id, { addr = "127.0.0.1:0" } = {}) {
-    const args = ["serve", "--addr", addr, "--db", this.db.url, "--instance-id", id, "--log-level", "warn", "--shutdown-grace", "5s", ...this.serveArgs];
+    const args = ["serve", "--addr", addr, "--db", this.db.url, "--instance-id", id, "--log-level", "warn", "--shutdown-grace", "5s",
+      // As in production behind the shipped nginx config (which connects
+      // from 127.0.0.1 here). Every test client comes from 127.0.0.1 too,
+      // so no per-address limits (they have their own tests), and no
+      // metrics listener (its default port would clash between instances).
+      "--trusted-proxies", "127.0.0.1/32",
+      "--metrics-addr", "", "--max-conns-per-ip", "0", "--max-http-conns-per-ip", "0", "--handshakes-per-ip", "0",
+      ...this.serveArgs];
     if (this.redis) args.push("--redis", this.redis.url);
     const proc = spawn(BIN, args, { env: cleanEnv({ LIVEDESK_JWT_SECRET: this.secret }), stdio: ["ignore", "pipe", "pipe"] });
     children.add(proc);
@@ -145,6 +152,9 @@ export class Instance {
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
+    // Every write carries an Idempotency-Key, as a real client's does
+    // (payments require one).
+    if (method !== "GET") headers["idempotency-key"] = `"${randomBytes(12).toString("hex")}"`;
     const res = await fetch(this.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     let json;

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -141,6 +142,16 @@ func newServer(logger *slog.Logger) *socketio.Server {
 		}
 		common(main, s)
 		_ = s.EmitWithOffset(log.position(), "position")
+		// say sends events that carry no offset and end with a string: one
+		// to the socket, one broadcast, one without arguments.
+		s.On("say", func(ctx context.Context, _ socketio.Args, ack socketio.AckFunc) {
+			_ = s.Emit("chat", "hello")
+			_ = main.To(s.ID()).Emit(ctx, "chat", "to the room")
+			_ = s.Emit("nudge")
+			if ack != nil {
+				_ = ack(true)
+			}
+		})
 		s.On("publish", func(ctx context.Context, args socketio.Args, ack socketio.AckFunc) {
 			var v string
 			_ = args.Decode(0, &v)
@@ -177,6 +188,21 @@ func common(ns *socketio.Namespace, s *socketio.Socket) {
 		_ = ns.Emit(ctx, "broadcast", args.Values()...)
 	})
 	s.On("no-ack", func(context.Context, socketio.Args, socketio.AckFunc) {})
+	// binaries acknowledges with the first byte of each binary argument
+	// (-1 for others): the official client cannot receive more than 10
+	// attachments in one packet, but may send more.
+	s.On("binaries", func(_ context.Context, args socketio.Args, ack socketio.AckFunc) {
+		firsts := make([]int, args.Len())
+		for i := range firsts {
+			firsts[i] = -1
+			if b, ok := args.Bytes(i); ok && len(b) > 0 {
+				firsts[i] = int(b[0])
+			}
+		}
+		if ack != nil {
+			_ = ack(firsts)
+		}
+	})
 	s.On("info", func(_ context.Context, _ socketio.Args, ack socketio.AckFunc) {
 		if ack != nil {
 			_ = ack(map[string]any{"id": s.ID(), "conn": s.ConnID(), "transport": s.Transport(), "recovered": s.Recovered()})
@@ -213,7 +239,54 @@ func common(ns *socketio.Namespace, s *socketio.Socket) {
 		}
 		_ = s.Emit("answer", append([]any{nil}, answer.Values()...)...)
 	})
+	// ask-room broadcasts "vote" to a room with acknowledgements (Node's
+	// io.to(room).timeout(ms).emit("vote", …, cb)) and acknowledges with
+	// the error, if any, and the answers.
+	s.On("ask-room", func(ctx context.Context, args socketio.Args, ack socketio.AckFunc) {
+		var room string
+		var ms int
+		_ = args.Decode(0, &room)
+		_ = args.Decode(1, &ms)
+		ctx, cancel := context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+		defer cancel()
+		answers, err := ns.To(room).EmitWithAck(ctx, "vote", args.Values()[2:]...)
+		out := make([]json.RawMessage, len(answers))
+		for i, a := range answers {
+			out[i] = json.RawMessage(a.String())
+		}
+		if ack == nil {
+			return
+		}
+		if err != nil {
+			_ = ack(err.Error(), out)
+			return
+		}
+		_ = ack(nil, out)
+	})
 	s.On("server-disconnect", func(context.Context, socketio.Args, socketio.AckFunc) {
 		s.Disconnect(false)
 	})
+	// bye-and-close emits "bye" after the given milliseconds, then closes
+	// the whole connection from the server.
+	s.On("bye-and-close", func(_ context.Context, args socketio.Args, _ socketio.AckFunc) {
+		var ms int
+		_ = args.Decode(0, &ms)
+		time.AfterFunc(time.Duration(ms)*time.Millisecond, func() { byeAndClose(s) })
+	})
+	// A client whose auth has closeAfter (milliseconds) is sent "bye" and
+	// closed that long after it connected: closes that fall in the middle
+	// of the transport upgrade.
+	var auth struct {
+		CloseAfter *int `json:"closeAfter"`
+	}
+	if _ = s.Handshake().DecodeAuth(&auth); auth.CloseAfter != nil {
+		time.AfterFunc(time.Duration(*auth.CloseAfter)*time.Millisecond, func() { byeAndClose(s) })
+	}
+}
+
+// byeAndClose emits "bye", then disconnects every namespace of the
+// socket's connection and closes it, as a server shutting a client out.
+func byeAndClose(s *socketio.Socket) {
+	_ = s.Emit("bye")
+	s.Disconnect(true)
 }

@@ -21,14 +21,11 @@ describe("message", () => {
       });
     }
 
-    it("closes the session upon invalid packet format", async () => {
+    it("closes the session upon invalid packet format, answering 200 ok as the reference", async () => {
       const { sid } = await openPolling();
-      try {
-        const push = await post(sid, "abc");
-        assert.equal(push.status, 400);
-      } catch {
-        // the server may also drop the request
-      }
+      const push = await post(sid, "abc");
+      assert.equal(push.status, 200);
+      assert.equal(await push.text(), "ok");
       const poll = await fetch(pollingURL(sid));
       assert.equal(poll.status, 400);
     });
@@ -58,12 +55,16 @@ describe("message", () => {
       assert.equal(poll.status, 400);
     });
 
-    it("refuses a payload larger than maxPayload", async () => {
+    // engine.io 6.6.0 to 6.6.12 keep the session; 6.6.13 closes it too.
+    it("refuses a payload larger than maxPayload with 413 and keeps the session, as the reference", async () => {
       const { sid } = await openPolling();
       const push = await post(sid, "4" + "a".repeat(1000001)).catch(() => null);
       if (push) assert.equal(push.status, 413);
+      const after = await post(sid, "4after");
+      assert.equal(after.status, 200);
       const poll = await fetch(pollingURL(sid));
-      assert.equal(poll.status, 400);
+      assert.equal(poll.status, 200);
+      assert.equal(withoutPings(await poll.text()), "4after");
     });
   });
 
@@ -92,6 +93,14 @@ describe("message", () => {
       await socket.message(); // handshake
       socket.send("abc");
       await socket.wait("close");
+    });
+
+    it("fails the connection with 1007 upon a text frame that is not UTF-8 (RFC 6455 8.1)", async () => {
+      const socket = new Socket(wsURL());
+      await socket.message(); // handshake
+      socket.ws.send(Buffer.from([0x34, 0xff, 0xfe]), { binary: false });
+      const { code } = await socket.wait("close");
+      assert.equal(code, 1007);
     });
 
     it("closes the session upon a message larger than maxPayload", async () => {

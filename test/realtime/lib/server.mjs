@@ -3,8 +3,9 @@ import { after, before } from "node:test";
 // SQLite database, its users made with `livedesk user create`, and a small
 // REST client for the API of docs/api.md.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -54,7 +55,16 @@ export class Workspace {
   // serve starts `livedesk serve` on this workspace and resolves once it
   // listens. addr defaults to a free port chosen by the kernel.
   async serve({ addr = "127.0.0.1:0", ttl, replayLimit, secret = this.secret } = {}) {
-    const args = ["serve", "--addr", addr, "--db", this.db, "--log-level", "warn", "--shutdown-grace", "5s"];
+    // With LIVEDESK_DEBUG_LOG_DIR (run.sh sets it) the servers log at debug
+    // level into that folder, which run.sh then searches for tokens and
+    // whole session ids (issue 15: a debug log of a full test run holds
+    // neither).
+    const level = process.env.LIVEDESK_DEBUG_LOG_DIR ? "debug" : "warn";
+    const args = ["serve", "--addr", addr, "--db", this.db, "--log-level", level, "--shutdown-grace", "5s",
+      // Every test client comes from 127.0.0.1 (the per-address limits have
+      // their own Go tests), and no metrics listener (its default port
+      // would clash between servers).
+      "--metrics-addr", "", "--max-conns-per-ip", "0", "--max-http-conns-per-ip", "0", "--handshakes-per-ip", "0"];
     if (ttl) args.push("--token-ttl", ttl);
     if (replayLimit) args.push("--replay-limit", String(replayLimit));
     const proc = spawn(BIN, args, { env: cleanEnv({ LIVEDESK_JWT_SECRET: secret }), stdio: ["ignore", "pipe", "pipe"] });
@@ -76,8 +86,10 @@ export class Server {
     this.ws = ws;
     this.stderr = "";
     proc.stderr.setEncoding("utf8");
+    const logDir = process.env.LIVEDESK_DEBUG_LOG_DIR;
     proc.stderr.on("data", (d) => {
       this.stderr += d;
+      if (logDir) appendFileSync(join(logDir, `serve-${proc.pid}.log`), d);
     });
     this.exited = new Promise((resolve) => {
       proc.on("exit", (code, signal) => {
@@ -149,9 +161,11 @@ export class Server {
   }
 
   // pay records a payment over REST and returns {payment, customer, created}.
-  pay(token, customerId, amountCents, { method = "cash", key } = {}) {
-    const headers = key ? { "idempotency-key": key } : {};
-    return this.must("POST", "/api/payments", { token, body: { customerId, amountCents, method }, headers });
+  // pay records a payment over REST; like every client, it sends an
+  // idempotency key (a fresh one unless given).
+  pay(token, customerId, amountCents, { method = "cash", key = randomUUID(), reference } = {}) {
+    const headers = { "idempotency-key": key };
+    return this.must("POST", "/api/payments", { token, body: { customerId, amountCents, method, reference }, headers });
   }
 }
 
