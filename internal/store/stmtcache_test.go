@@ -348,3 +348,56 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// Connections of a pool used from many goroutines at once, rows closed by
+// their transaction's end as well as by the caller (run it with -race).
+func TestStatementCacheConcurrentPool(t *testing.T) {
+	t.Parallel()
+	db, _ := openCounted(t, 4)
+	db.SetMaxOpenConns(4)
+	if _, err := db.Exec(`INSERT INTO t (name) VALUES ('a'), ('b'), ('c')`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+				if err != nil {
+					errs <- err
+					return
+				}
+				rows, err := tx.QueryContext(ctx, `SELECT name FROM t WHERE id > ? ORDER BY id`, (g+i)%3)
+				if err != nil {
+					tx.Rollback()
+					errs <- err
+					return
+				}
+				n := 0
+				for rows.Next() {
+					n++
+					if i%2 == 0 {
+						break // left open: the rollback closes them
+					}
+				}
+				if i%2 == 1 && n != 3-(g+i)%3 {
+					errs <- errors.New("wrong row count")
+				}
+				var c int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM t`).Scan(&c); err != nil || c != 3 {
+					errs <- errors.Join(err, errors.New("wrong count"))
+				}
+				tx.Rollback()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
