@@ -2,7 +2,6 @@ package realtime
 
 import (
 	"context"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -59,27 +58,11 @@ func TestAdminOnlyEventsReplayed(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	svc := l.fx.Svc
-	if _, err := svc.Alerts.UpdateAlertRules(l.fx.AdminCtx, []byte(`{"large_payment":{"thresholdCents":1000}}`)); err != nil {
-		t.Fatal(err)
-	}
-	before, err := svc.Events.LastSeq(l.fx.AdminCtx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	epoch, err := svc.Events.Epoch(l.fx.AdminCtx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live, err := l.dial(t, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	epoch, before := l.largePaymentAlerts(t)
+	live := l.mustDial(t, "admin")
 	// Staff are sent their round's events (the payment, here): checked
 	// live as well as resumed.
-	staff, err := l.dial(t, "staff")
-	if err != nil {
-		t.Fatal(err)
-	}
+	staff := l.mustDial(t, "staff")
 	if err := svc.Security.RecordSecurityEvent(context.Background(), &domain.SecurityEvent{
 		Kind: domain.SecurityLoginFailed, Email: "admin@example.com", Address: "203.0.113.7", Detail: "login refused"}); err != nil {
 		t.Fatal(err)
@@ -114,25 +97,9 @@ func TestAdminOnlyEventsReplayed(t *testing.T) {
 	}
 
 	// Resuming from before it all, on an instance that kept no session.
-	d := l.hub.deps
-	d.Sessions = NewDurableSessions(noSessions{}, time.Minute)
-	d.Options = Options{}
-	other := New(d)
-	if err := other.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(other.Handler())
-	defer srv.Close()
+	url := l.forgetfulTwin(ctx, t)
 	resume := func(who string) *rawsocket.Client {
-		c, _, err := rawsocket.Dial(ctx, srv.URL, rawsocket.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		if _, err := c.Connect(ctx, map[string]string{"token": l.tok[who], "pid": "resume-" + who, "offset": FormatOffset(epoch, before, -1)}); err != nil {
-			t.Fatalf("resume as %s: %v", who, err)
-		}
-		return c
+		return l.resume(ctx, t, url, who, "resume-"+who, FormatOffset(epoch, before, -1))
 	}
 	replayed, _ := drain(t, resume("admin"), 500*time.Millisecond)
 	if !slices.Equal(replayed, liveMsgs) {

@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/rawsocket"
-	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
 // nextAlert reads c's packets until an event called name arrives and
@@ -64,99 +62,60 @@ func noAlertsUntil(t *testing.T, ctx context.Context, c *rawsocket.Client) {
 // replayed both events (admins) or neither (vendors).
 func TestAlertsLive(t *testing.T) {
 	t.Parallel()
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			l := startLiveHubOn(t, kind, Options{}, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			svc := l.fx.Svc
-			if _, err := svc.Alerts.UpdateAlertRules(l.fx.AdminCtx, []byte(`{"large_payment":{"thresholdCents":1000}}`)); err != nil {
-				t.Fatal(err)
-			}
-			before, err := svc.Events.LastSeq(l.fx.AdminCtx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			epoch, err := svc.Events.Epoch(l.fx.AdminCtx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			admin1, err := l.dial(t, "admin")
-			if err != nil {
-				t.Fatal(err)
-			}
-			admin2, err := l.dial(t, "admin")
-			if err != nil {
-				t.Fatal(err)
-			}
-			vendor, err := l.dial(t, "vendorA")
-			if err != nil {
-				t.Fatal(err)
-			}
-			pay, err := svc.Payments.AddPayment(l.fx.ACtx, domain.PaymentCreate{CustomerID: l.custA, AmountCents: 500000, Method: domain.PaymentCash, IdempotencyKey: "big"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := svc.EvaluateAlerts(ctx); err != nil {
-				t.Fatal(err)
-			}
-			raised1 := nextAlert(t, ctx, admin1, EventAlertRaised)
-			raised2 := nextAlert(t, ctx, admin2, EventAlertRaised)
-			if raised1.ID != raised2.ID || raised1.Rule != domain.RuleLargePayment || raised1.Subject.ID != pay.Payment.ID || raised1.Status != domain.AlertOpen {
-				t.Fatalf("raised: %+v and %+v", raised1, raised2)
-			}
+	eachLiveHub(t, Options{}, func(t *testing.T, l *liveHub) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		svc := l.fx.Svc
+		epoch, before := l.largePaymentAlerts(t)
+		admin1 := l.mustDial(t, "admin")
+		admin2 := l.mustDial(t, "admin")
+		vendor := l.mustDial(t, "vendorA")
+		pay, err := svc.Payments.AddPayment(l.fx.ACtx, domain.PaymentCreate{CustomerID: l.custA, AmountCents: 500000, Method: domain.PaymentCash, IdempotencyKey: "big"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.EvaluateAlerts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		raised1 := nextAlert(t, ctx, admin1, EventAlertRaised)
+		raised2 := nextAlert(t, ctx, admin2, EventAlertRaised)
+		if raised1.ID != raised2.ID || raised1.Rule != domain.RuleLargePayment || raised1.Subject.ID != pay.Payment.ID || raised1.Status != domain.AlertOpen {
+			t.Fatalf("raised: %+v and %+v", raised1, raised2)
+		}
 
-			a, err := call(ctx, admin1, CmdAlertAck, json.RawMessage(fmt.Sprintf(`{"id":%d,"note":"checking with Vendor A"}`, raised1.ID)))
-			if err != nil || !a.OK {
-				t.Fatalf("alert:ack = %v, %v", a, err)
+		a, err := call(ctx, admin1, CmdAlertAck, json.RawMessage(fmt.Sprintf(`{"id":%d,"note":"checking with Vendor A"}`, raised1.ID)))
+		if err != nil || !a.OK {
+			t.Fatalf("alert:ack = %v, %v", a, err)
+		}
+		for i, c := range []*rawsocket.Client{admin2, admin1} {
+			up := nextAlert(t, ctx, c, EventAlertUpdated)
+			if up.Status != domain.AlertAcked || up.AckedByName != l.fx.Admin.Name || up.AckNote != "checking with Vendor A" || up.AckedAt == nil {
+				t.Fatalf("admin %d got alert:updated %+v", i, up)
 			}
-			for i, c := range []*rawsocket.Client{admin2, admin1} {
-				up := nextAlert(t, ctx, c, EventAlertUpdated)
-				if up.Status != domain.AlertAcked || up.AckedByName != l.fx.Admin.Name || up.AckNote != "checking with Vendor A" || up.AckedAt == nil {
-					t.Fatalf("admin %d got alert:updated %+v", i, up)
-				}
-			}
-			// A vendor's ack is refused, and the vendor saw nothing of it all.
-			if a, err := call(ctx, vendor, CmdAlertAck, json.RawMessage(fmt.Sprintf(`{"id":%d}`, raised1.ID))); err != nil || a.OK || a.Error.Code != domain.CodeForbidden {
-				t.Fatalf("vendor alert:ack = %v, %v; want FORBIDDEN", a, err)
-			}
-			st := domain.DeliveryOutForDelivery
-			if _, err := svc.Deliveries.UpdateDelivery(l.fx.ACtx, l.delA, domain.DeliveryUpdate{Status: &st}); err != nil {
-				t.Fatal(err)
-			}
-			noAlertsUntil(t, ctx, vendor)
+		}
+		// A vendor's ack is refused, and the vendor saw nothing of it all.
+		if a, err := call(ctx, vendor, CmdAlertAck, json.RawMessage(fmt.Sprintf(`{"id":%d}`, raised1.ID))); err != nil || a.OK || a.Error.Code != domain.CodeForbidden {
+			t.Fatalf("vendor alert:ack = %v, %v; want FORBIDDEN", a, err)
+		}
+		st := domain.DeliveryOutForDelivery
+		if _, err := svc.Deliveries.UpdateDelivery(l.fx.ACtx, l.delA, domain.DeliveryUpdate{Status: &st}); err != nil {
+			t.Fatal(err)
+		}
+		noAlertsUntil(t, ctx, vendor)
 
-			// Resuming from before the raise, on an instance that kept no
-			// session (the client's offset is all it has).
-			d := l.hub.deps
-			d.Sessions = NewDurableSessions(noSessions{}, time.Minute)
-			d.Options = Options{}
-			other := New(d)
-			if err := other.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(other.Handler())
-			defer srv.Close()
-			resume := func(who string) *rawsocket.Client {
-				c, _, err := rawsocket.Dial(ctx, srv.URL, rawsocket.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(c.Close)
-				if _, err := c.Connect(ctx, map[string]string{"token": l.tok[who], "pid": "resume-" + who, "offset": FormatOffset(epoch, before, 1)}); err != nil {
-					t.Fatal(err)
-				}
-				return c
-			}
-			adm := resume("admin")
-			if got := nextAlert(t, ctx, adm, EventAlertRaised); got.ID != raised1.ID || got.Status != domain.AlertOpen {
-				t.Fatalf("replayed alert:raised %+v", got)
-			}
-			if got := nextAlert(t, ctx, adm, EventAlertUpdated); got.ID != raised1.ID || got.AckedByName != l.fx.Admin.Name {
-				t.Fatalf("replayed alert:updated %+v", got)
-			}
-			noAlertsUntil(t, ctx, resume("vendorA"))
-		})
-	}
+		// Resuming from before the raise, on an instance that kept no
+		// session (the client's offset is all it has).
+		url := l.forgetfulTwin(ctx, t)
+		resume := func(who string) *rawsocket.Client {
+			return l.resume(ctx, t, url, who, "resume-"+who, FormatOffset(epoch, before, 1))
+		}
+		adm := resume("admin")
+		if got := nextAlert(t, ctx, adm, EventAlertRaised); got.ID != raised1.ID || got.Status != domain.AlertOpen {
+			t.Fatalf("replayed alert:raised %+v", got)
+		}
+		if got := nextAlert(t, ctx, adm, EventAlertUpdated); got.ID != raised1.ID || got.AckedByName != l.fx.Admin.Name {
+			t.Fatalf("replayed alert:updated %+v", got)
+		}
+		noAlertsUntil(t, ctx, resume("vendorA"))
+	})
 }

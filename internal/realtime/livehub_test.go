@@ -157,6 +157,79 @@ func (l *liveHub) dial(tb testing.TB, who string) (*rawsocket.Client, error) {
 	return c, err
 }
 
+// mustDial is dial failing tb when who's connection is refused.
+func (l *liveHub) mustDial(tb testing.TB, who string) *rawsocket.Client {
+	tb.Helper()
+	c, err := l.dial(tb, who)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// resume connects a socket to the hub at url as who, resuming session pid
+// from offset; the socket closes when tb ends.
+func (l *liveHub) resume(ctx context.Context, tb testing.TB, url, who, pid, offset string) *rawsocket.Client {
+	tb.Helper()
+	c, _, err := rawsocket.Dial(ctx, url, rawsocket.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Close)
+	if _, err := c.Connect(ctx, map[string]string{"token": l.tok[who], "pid": pid, "offset": offset}); err != nil {
+		tb.Fatalf("resume as %s: %v", who, err)
+	}
+	return c
+}
+
+// eachLiveHub runs test in a parallel subtest per database kind, each on
+// its own hub started with opts.
+func eachLiveHub(t *testing.T, opts Options, test func(t *testing.T, l *liveHub)) {
+	t.Helper()
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			test(t, startLiveHubOn(t, kind, opts, nil))
+		})
+	}
+}
+
+// largePaymentAlerts sets the large-payment rule's threshold to 1000 cents
+// and returns the event log's epoch and last seq: the point to resume from
+// to be replayed what follows.
+func (l *liveHub) largePaymentAlerts(tb testing.TB) (epoch string, before int64) {
+	tb.Helper()
+	svc := l.fx.Svc
+	if _, err := svc.Alerts.UpdateAlertRules(l.fx.AdminCtx, []byte(`{"large_payment":{"thresholdCents":1000}}`)); err != nil {
+		tb.Fatal(err)
+	}
+	before, err := svc.Events.LastSeq(l.fx.AdminCtx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	epoch, err = svc.Events.Epoch(l.fx.AdminCtx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return epoch, before
+}
+
+// forgetfulTwin starts a second hub on l's database that kept no session
+// (a client's offset is all it has to resume from) and returns its URL.
+func (l *liveHub) forgetfulTwin(ctx context.Context, tb testing.TB) string {
+	tb.Helper()
+	d := l.hub.deps
+	d.Sessions = NewDurableSessions(noSessions{}, time.Minute)
+	d.Options = Options{}
+	other := New(d)
+	if err := other.Start(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(other.Handler())
+	tb.Cleanup(srv.Close)
+	return srv.URL
+}
+
 // ackOf decodes an acknowledgement {ok, data, error}.
 type ackOf struct {
 	OK    bool            `json:"ok"`

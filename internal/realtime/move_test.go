@@ -9,7 +9,6 @@ import (
 
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/rawsocket"
-	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
 // TestVendorMoveOverSocket: vendor A's customer moves to vendor B while both
@@ -18,25 +17,14 @@ import (
 // the moved delivery, and receives its events and the reversal events.
 func TestVendorMoveOverSocket(t *testing.T) {
 	t.Parallel()
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			testVendorMoveOverSocket(t, startLiveHubOn(t, kind, Options{CommandRate: 1000}, nil))
-		})
-	}
+	eachLiveHub(t, Options{CommandRate: 1000}, testVendorMoveOverSocket)
 }
 
 func testVendorMoveOverSocket(t *testing.T, l *liveHub) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a, err := l.dial(t, "vendorA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := l.dial(t, "vendorB")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := l.mustDial(t, "vendorA")
+	b := l.mustDial(t, "vendorB")
 	svc := l.fx.Svc
 	if _, err := svc.Customers.UpdateCustomer(l.fx.AdminCtx, l.custA, domain.CustomerUpdate{VendorID: &l.fx.VendorB.ID}); err != nil {
 		t.Fatal(err)
@@ -149,10 +137,7 @@ func TestCorrectionsReplayed(t *testing.T) {
 	defer cancel()
 	svc, admin := l.fx.Svc, l.fx.AdminCtx
 	// Vendor A is connected, gets one event, and loses its connection.
-	first, err := l.dial(t, "vendorA")
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := l.mustDial(t, "vendorA")
 	if _, err := svc.Payments.AddPayment(l.fx.ACtx, domain.PaymentCreate{CustomerID: l.custA, AmountCents: 100, Method: domain.PaymentCash}); err != nil {
 		t.Fatal(err)
 	}
@@ -193,14 +178,7 @@ func TestCorrectionsReplayed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c, _, err := rawsocket.Dial(ctx, l.url, rawsocket.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Connect(ctx, map[string]string{"token": l.tok["vendorA"], "pid": pid, "offset": offset}); err != nil {
-		t.Fatal(err)
-	}
+	c := l.resume(ctx, t, l.url, "vendorA", pid, offset)
 	var rev DeliveryReversedPayload
 	if p, err := c.NextEvent(ctx, EventDeliveryReversed); err != nil || p.Arg(0, &rev) != nil {
 		t.Fatalf("delivery:reversed not replayed: %v", err)
@@ -235,10 +213,7 @@ func TestReversalRefreshesTheDeliveringVendor(t *testing.T) {
 	if _, err := svc.Customers.UpdateCustomer(admin, l.custA, domain.CustomerUpdate{VendorID: &l.fx.VendorB.ID}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := l.dial(t, "vendorA")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := l.mustDial(t, "vendorA")
 	// The vendor's figures are published once it has asked for them.
 	if ack, err := call(ctx, a, CmdStats, nil); err != nil || !ack.OK {
 		t.Fatalf("stats:request: %v %v", ack, err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/livedesk/livedesk/internal/domain"
 	"github.com/livedesk/livedesk/internal/rawsocket"
-	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
 // TestReportEventsLive: a vendor's report sends report:progress (done
@@ -18,82 +17,69 @@ import (
 // nothing about it to another vendor.
 func TestReportEventsLive(t *testing.T) {
 	t.Parallel()
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			l := startLiveHubOn(t, kind, Options{}, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			svc := l.fx.Svc
-			admin, err := l.dial(t, "admin")
-			if err != nil {
-				t.Fatal(err)
-			}
-			vendorA, err := l.dial(t, "vendorA")
-			if err != nil {
-				t.Fatal(err)
-			}
-			vendorB, err := l.dial(t, "vendorB")
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := svc.Reports.CreateReport(l.fx.ACtx, domain.ReportCreate{Kind: domain.ReportStatements, Params: domain.ReportParams{Month: "2026-11"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			claimed, err := svc.ClaimReport(ctx, "test")
-			if err != nil || claimed == nil {
-				t.Fatalf("claim: %v %v", claimed, err)
-			}
-			if err := svc.RunReport(ctx, claimed, "test"); err != nil {
-				t.Fatal(err)
-			}
-			for who, c := range map[string]*rawsocket.Client{"admin": admin, "vendorA": vendorA} {
-				done, progress := -1, 0
-				for {
-					p, err := c.Next(ctx)
-					if err != nil {
-						t.Fatalf("%s waiting for report:ready: %v", who, err)
-					}
-					if p.Event == EventReportProgress {
-						var pr ReportProgressPayload
-						if err := p.Arg(0, &pr); err != nil || pr.ID != r.ID || pr.Done < done || pr.Total != 2 {
-							t.Fatalf("%s: report:progress %s after done=%d", who, p.Args, done)
-						}
-						done, progress = pr.Done, progress+1
-					}
-					if p.Event == EventActivity && strings.Contains(string(p.Args), `"report.progress"`) {
-						t.Fatalf("%s: report progress in the activity feed: %s", who, p.Args)
-					}
-					if p.Event == EventReportReady {
-						var rd ReportReadyPayload
-						if err := p.Arg(0, &rd); err != nil || rd.ID != r.ID || rd.Bytes == 0 || rd.URL != fmt.Sprintf("/api/reports/%d/file", r.ID) {
-							t.Fatalf("%s: report:ready %s", who, p.Args)
-						}
-						break
-					}
-				}
-				if done != 2 || progress < 2 {
-					t.Fatalf("%s: %d progress events ending at %d", who, progress, done)
-				}
-			}
-			// Vendor B: nothing of it, up to its own change.
-			st := domain.DeliveryOutForDelivery
-			if _, err := svc.Deliveries.UpdateDelivery(l.fx.BCtx, l.delB, domain.DeliveryUpdate{Status: &st}); err != nil {
-				t.Fatal(err)
-			}
+	eachLiveHub(t, Options{}, func(t *testing.T, l *liveHub) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		svc := l.fx.Svc
+		admin := l.mustDial(t, "admin")
+		vendorA := l.mustDial(t, "vendorA")
+		vendorB := l.mustDial(t, "vendorB")
+		r, err := svc.Reports.CreateReport(l.fx.ACtx, domain.ReportCreate{Kind: domain.ReportStatements, Params: domain.ReportParams{Month: "2026-11"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := svc.ClaimReport(ctx, "test")
+		if err != nil || claimed == nil {
+			t.Fatalf("claim: %v %v", claimed, err)
+		}
+		if err := svc.RunReport(ctx, claimed, "test"); err != nil {
+			t.Fatal(err)
+		}
+		for who, c := range map[string]*rawsocket.Client{"admin": admin, "vendorA": vendorA} {
+			done, progress := -1, 0
 			for {
-				p, err := vendorB.Next(ctx)
+				p, err := c.Next(ctx)
 				if err != nil {
-					t.Fatalf("vendor B waiting for its delivery:updated: %v", err)
+					t.Fatalf("%s waiting for report:ready: %v", who, err)
 				}
-				if strings.HasPrefix(p.Event, "report:") || strings.Contains(string(p.Args), `"entity":"report"`) {
-					t.Fatalf("vendor B received %s %s", p.Event, p.Args)
+				if p.Event == EventReportProgress {
+					var pr ReportProgressPayload
+					if err := p.Arg(0, &pr); err != nil || pr.ID != r.ID || pr.Done < done || pr.Total != 2 {
+						t.Fatalf("%s: report:progress %s after done=%d", who, p.Args, done)
+					}
+					done, progress = pr.Done, progress+1
 				}
-				if p.Event == EventDelivery {
+				if p.Event == EventActivity && strings.Contains(string(p.Args), `"report.progress"`) {
+					t.Fatalf("%s: report progress in the activity feed: %s", who, p.Args)
+				}
+				if p.Event == EventReportReady {
+					var rd ReportReadyPayload
+					if err := p.Arg(0, &rd); err != nil || rd.ID != r.ID || rd.Bytes == 0 || rd.URL != fmt.Sprintf("/api/reports/%d/file", r.ID) {
+						t.Fatalf("%s: report:ready %s", who, p.Args)
+					}
 					break
 				}
 			}
-		})
-	}
+			if done != 2 || progress < 2 {
+				t.Fatalf("%s: %d progress events ending at %d", who, progress, done)
+			}
+		}
+		// Vendor B: nothing of it, up to its own change.
+		st := domain.DeliveryOutForDelivery
+		if _, err := svc.Deliveries.UpdateDelivery(l.fx.BCtx, l.delB, domain.DeliveryUpdate{Status: &st}); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			p, err := vendorB.Next(ctx)
+			if err != nil {
+				t.Fatalf("vendor B waiting for its delivery:updated: %v", err)
+			}
+			if strings.HasPrefix(p.Event, "report:") || strings.Contains(string(p.Args), `"entity":"report"`) {
+				t.Fatalf("vendor B received %s %s", p.Event, p.Args)
+			}
+			if p.Event == EventDelivery {
+				break
+			}
+		}
+	})
 }

@@ -121,10 +121,7 @@ func TestRoundEventsReplayed(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	svc := l.fx.Svc
-	first, err := l.dial(t, "vendorA")
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := l.mustDial(t, "vendorA")
 	p, err := svc.Products.CreateProduct(l.fx.ACtx, domain.ProductCreate{Name: "Milk", Unit: "litre", PriceCents: 5000})
 	if err != nil {
 		t.Fatal(err)
@@ -164,14 +161,7 @@ func TestRoundEventsReplayed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c, _, err := rawsocket.Dial(ctx, l.url, rawsocket.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Connect(ctx, map[string]string{"token": l.tok["vendorA"], "pid": pid, "offset": offset}); err != nil {
-		t.Fatal(err)
-	}
+	c := l.resume(ctx, t, l.url, "vendorA", pid, offset)
 	var last int64
 	for _, name := range []string{EventProduct, EventArea, EventRate, EventSubscription, EventGenerated} {
 		var m struct {
