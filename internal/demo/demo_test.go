@@ -218,6 +218,45 @@ func TestSimulator(t *testing.T) {
 	}
 }
 
+// seededDemo is the demo business (40 customers, 20 days of history, seed
+// 5/6) on services of their own whose clock stands at 09:30 on 3 December
+// 2026 in Asia/Kolkata, the business's time zone: November and December
+// both have history.
+type seededDemo struct {
+	svcs      *service.Services
+	loc       *time.Location
+	ctx, actx context.Context // actx acts as the system
+	customers []*domain.Customer
+}
+
+// eachSeededDemo runs test in a parallel subtest per database kind, each on
+// its own seededDemo (report files in the subtest's temporary folder); it
+// skips t where there is no time zone data.
+func eachSeededDemo(t *testing.T, test func(t *testing.T, d seededDemo)) {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			now := time.Date(2026, 12, 3, 9, 30, 0, 0, loc)
+			svcs := storetest.Services(t, kind, service.Options{Now: func() time.Time { return now }, Location: loc, ReportsDir: t.TempDir()})
+			ctx := context.Background()
+			if _, err := demo.SeedWith(ctx, svcs, rand.New(rand.NewPCG(5, 6)), demo.Config{Customers: 40, Days: 20}); err != nil {
+				t.Fatal(err)
+			}
+			actx := domain.WithActor(ctx, domain.SystemActor())
+			customers, _, err := svcs.Customers.FindCustomers(actx, domain.CustomerFilter{Page: domain.Page{Limit: 500}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			test(t, seededDemo{svcs: svcs, loc: loc, ctx: ctx, actx: actx, customers: customers})
+		})
+	}
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)

@@ -4,22 +4,16 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/zlib"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/livedesk/livedesk/internal/demo"
 	"github.com/livedesk/livedesk/internal/domain"
-	"github.com/livedesk/livedesk/internal/service"
-	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
 // TestDemoStatementsReport runs the statements report of the demo
@@ -29,132 +23,115 @@ import (
 // the statement API's.
 func TestDemoStatementsReport(t *testing.T) {
 	t.Parallel()
-	loc, err := time.LoadLocation("Asia/Kolkata")
-	if err != nil {
-		t.Skip("no time zone data:", err)
-	}
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			now := time.Date(2026, 12, 3, 9, 30, 0, 0, loc)
-			svcs := storetest.Services(t, kind, service.Options{Now: func() time.Time { return now }, Location: loc, ReportsDir: t.TempDir()})
-			ctx := context.Background()
-			if _, err := demo.SeedWith(ctx, svcs, rand.New(rand.NewPCG(5, 6)), demo.Config{Customers: 40, Days: 20}); err != nil {
-				t.Fatal(err)
-			}
-			actx := domain.WithActor(ctx, domain.SystemActor())
-			customers, _, err := svcs.Customers.FindCustomers(actx, domain.CustomerFilter{Page: domain.Page{Limit: 500}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := svcs.Reports.CreateReport(actx, domain.ReportCreate{Kind: domain.ReportStatements, Params: domain.ReportParams{Month: "2026-11"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			claimed, err := svcs.ClaimReport(ctx, "test")
-			if err != nil || claimed == nil {
-				t.Fatalf("claim: %v %v", claimed, err)
-			}
-			if err := svcs.RunReport(ctx, claimed, "test"); err != nil {
-				t.Fatal(err)
-			}
+	eachSeededDemo(t, func(t *testing.T, d seededDemo) {
+		svcs, ctx, actx, customers := d.svcs, d.ctx, d.actx, d.customers
+		r, err := svcs.Reports.CreateReport(actx, domain.ReportCreate{Kind: domain.ReportStatements, Params: domain.ReportParams{Month: "2026-11"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := svcs.ClaimReport(ctx, "test")
+		if err != nil || claimed == nil {
+			t.Fatalf("claim: %v %v", claimed, err)
+		}
+		if err := svcs.RunReport(ctx, claimed, "test"); err != nil {
+			t.Fatal(err)
+		}
 
-			// Progress: in seq order, done never going back, the last at the total, then ready.
-			var evs []*domain.Event
-			for after := int64(0); ; {
-				page, err := svcs.Events.EventsAfter(actx, after, 1000)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(page) == 0 {
-					break
-				}
-				evs, after = append(evs, page...), page[len(page)-1].Seq
+		// Progress: in seq order, done never going back, the last at the total, then ready.
+		var evs []*domain.Event
+		for after := int64(0); ; {
+			page, err := svcs.Events.EventsAfter(actx, after, 1000)
+			if err != nil {
+				t.Fatal(err)
 			}
-			var seq int64
-			done, progress := -1, 0
-			var actions []string
-			for _, e := range evs {
-				if e.Entity != domain.EntityReport || e.EntityID != r.ID {
-					continue
-				}
-				actions = append(actions, e.Action)
-				if e.Seq <= seq {
-					t.Fatalf("report events out of order: %d after %d", e.Seq, seq)
-				}
-				seq = e.Seq
-				if e.Action != domain.ActionReportProgress {
-					continue
-				}
-				var p struct{ Progress domain.ReportProgress }
-				if err := json.Unmarshal(e.Payload, &p); err != nil {
-					t.Fatal(err)
-				}
-				if p.Progress.Done < done || p.Progress.Total != len(customers) {
-					t.Fatalf("progress %+v after done=%d (customers %d)", p.Progress, done, len(customers))
-				}
-				done = p.Progress.Done
-				progress++
+			if len(page) == 0 {
+				break
 			}
-			if done != len(customers) || progress < 2 {
-				t.Fatalf("progress ended at %d of %d after %d events", done, len(customers), progress)
+			evs, after = append(evs, page...), page[len(page)-1].Seq
+		}
+		var seq int64
+		done, progress := -1, 0
+		var actions []string
+		for _, e := range evs {
+			if e.Entity != domain.EntityReport || e.EntityID != r.ID {
+				continue
 			}
-			if first, last := actions[0], actions[len(actions)-1]; first != domain.ActionReportQueued || last != domain.ActionReportReady {
-				t.Fatalf("report events %v", actions)
+			actions = append(actions, e.Action)
+			if e.Seq <= seq {
+				t.Fatalf("report events out of order: %d after %d", e.Seq, seq)
 			}
+			seq = e.Seq
+			if e.Action != domain.ActionReportProgress {
+				continue
+			}
+			var p struct{ Progress domain.ReportProgress }
+			if err := json.Unmarshal(e.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Progress.Done < done || p.Progress.Total != len(customers) {
+				t.Fatalf("progress %+v after done=%d (customers %d)", p.Progress, done, len(customers))
+			}
+			done = p.Progress.Done
+			progress++
+		}
+		if done != len(customers) || progress < 2 {
+			t.Fatalf("progress ended at %d of %d after %d events", done, len(customers), progress)
+		}
+		if first, last := actions[0], actions[len(actions)-1]; first != domain.ActionReportQueued || last != domain.ActionReportReady {
+			t.Fatalf("report events %v", actions)
+		}
 
-			rep, f, err := svcs.Reports.OpenReportFile(actx, r.ID)
+		rep, f, err := svcs.Reports.OpenReportFile(actx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.FileName != "statements-2026-11.zip" || rep.Bytes != int64(len(b)) {
+			t.Fatalf("report %+v, %d bytes", rep, len(b))
+		}
+		files := map[string][]byte{}
+		pdfs := 0
+		for _, zf := range zr.File {
+			rc, _ := zf.Open()
+			files[zf.Name], _ = io.ReadAll(rc)
+			rc.Close()
+			if strings.HasSuffix(zf.Name, ".pdf") {
+				pdfs++
+			}
+		}
+		if pdfs != len(customers) {
+			t.Fatalf("%d PDFs for %d customers", pdfs, len(customers))
+		}
+		rows, err := csv.NewReader(bytes.NewReader(files["summary.csv"])).ReadAll()
+		if err != nil || len(rows) != len(customers)+1 {
+			t.Fatalf("summary: %d rows, %v", len(rows), err)
+		}
+		for _, row := range rows[1:] {
+			id, _ := strconv.ParseInt(row[0], 10, 64)
+			st, err := svcs.Statements.CustomerStatement(actx, id, "2026-11")
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			b, _ := io.ReadAll(f)
-			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-			if err != nil {
-				t.Fatal(err)
+			if got := cents(t, row[8]); got != st.ClosingBalanceCents {
+				t.Errorf("customer %d: summary closes at %d, the statement API at %d", id, got, st.ClosingBalanceCents)
 			}
-			if rep.FileName != "statements-2026-11.zip" || rep.Bytes != int64(len(b)) {
-				t.Fatalf("report %+v, %d bytes", rep, len(b))
+			pdf := files[row[10]]
+			if !bytes.HasPrefix(pdf, []byte("%PDF-")) || pages(pdf) < 1 {
+				t.Fatalf("customer %d: %s is not a PDF of at least one page", id, row[10])
 			}
-			files := map[string][]byte{}
-			pdfs := 0
-			for _, zf := range zr.File {
-				rc, _ := zf.Open()
-				files[zf.Name], _ = io.ReadAll(rc)
-				rc.Close()
-				if strings.HasSuffix(zf.Name, ".pdf") {
-					pdfs++
+			text := pdfText(t, pdf)
+			for _, want := range []string{st.CustomerName, "Opening balance", "Closing balance", "Amount due: " + rupees(max(st.ClosingBalanceCents, 0))} {
+				if !strings.Contains(text, want) {
+					t.Errorf("customer %d: the PDF does not say %q", id, want)
 				}
 			}
-			if pdfs != len(customers) {
-				t.Fatalf("%d PDFs for %d customers", pdfs, len(customers))
-			}
-			rows, err := csv.NewReader(bytes.NewReader(files["summary.csv"])).ReadAll()
-			if err != nil || len(rows) != len(customers)+1 {
-				t.Fatalf("summary: %d rows, %v", len(rows), err)
-			}
-			for _, row := range rows[1:] {
-				id, _ := strconv.ParseInt(row[0], 10, 64)
-				st, err := svcs.Statements.CustomerStatement(actx, id, "2026-11")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := cents(t, row[8]); got != st.ClosingBalanceCents {
-					t.Errorf("customer %d: summary closes at %d, the statement API at %d", id, got, st.ClosingBalanceCents)
-				}
-				pdf := files[row[10]]
-				if !bytes.HasPrefix(pdf, []byte("%PDF-")) || pages(pdf) < 1 {
-					t.Fatalf("customer %d: %s is not a PDF of at least one page", id, row[10])
-				}
-				text := pdfText(t, pdf)
-				for _, want := range []string{st.CustomerName, "Opening balance", "Closing balance", "Amount due: " + rupees(max(st.ClosingBalanceCents, 0))} {
-					if !strings.Contains(text, want) {
-						t.Errorf("customer %d: the PDF does not say %q", id, want)
-					}
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // cents parses "-12.50" into -1250.

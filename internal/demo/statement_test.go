@@ -1,16 +1,11 @@
 package demo_test
 
 import (
-	"context"
-	"math/rand/v2"
 	"testing"
 	"time"
 
-	"github.com/livedesk/livedesk/internal/demo"
 	"github.com/livedesk/livedesk/internal/domain"
-	"github.com/livedesk/livedesk/internal/service"
 	"github.com/livedesk/livedesk/internal/store"
-	"github.com/livedesk/livedesk/internal/store/storetest"
 )
 
 // TestDemoStatements checks every demo customer's statements for the two
@@ -21,69 +16,52 @@ import (
 // month ended, and each month opens with the previous one's close.
 func TestDemoStatements(t *testing.T) {
 	t.Parallel()
-	loc, err := time.LoadLocation("Asia/Kolkata")
-	if err != nil {
-		t.Skip("no time zone data:", err)
-	}
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			now := time.Date(2026, 12, 3, 9, 30, 0, 0, loc)
-			svcs := storetest.Services(t, kind, service.Options{Now: func() time.Time { return now }, Location: loc})
-			ctx := context.Background()
-			if _, err := demo.SeedWith(ctx, svcs, rand.New(rand.NewPCG(5, 6)), demo.Config{Customers: 40, Days: 20}); err != nil {
-				t.Fatal(err)
-			}
-			actx := domain.WithActor(ctx, domain.SystemActor())
-			customers, _, err := svcs.Customers.FindCustomers(actx, domain.CustomerFilter{Page: domain.Page{Limit: 500}})
+	eachSeededDemo(t, func(t *testing.T, d seededDemo) {
+		svcs, loc, ctx, actx, customers := d.svcs, d.loc, d.ctx, d.actx, d.customers
+		monthEnd := time.Date(2026, 12, 1, 0, 0, 0, 0, loc).UnixMicro()
+		lines := 0
+		for _, c := range customers {
+			nov, err := svcs.Statements.CustomerStatement(actx, c.ID, "2026-11")
 			if err != nil {
 				t.Fatal(err)
 			}
-			monthEnd := time.Date(2026, 12, 1, 0, 0, 0, 0, loc).UnixMicro()
-			lines := 0
-			for _, c := range customers {
-				nov, err := svcs.Statements.CustomerStatement(actx, c.ID, "2026-11")
-				if err != nil {
-					t.Fatal(err)
-				}
-				dec, err := svcs.Statements.CustomerStatement(actx, c.ID, "2026-12")
-				if err != nil {
-					t.Fatal(err)
-				}
-				lines += len(nov.Lines) + len(dec.Lines)
-				if dec.ClosingBalanceCents != c.BalanceCents {
-					t.Errorf("%s: December closes at %d, the balance is %d", c.Name, dec.ClosingBalanceCents, c.BalanceCents)
-				}
-				if nov.ClosingBalanceCents != dec.OpeningBalanceCents {
-					t.Errorf("%s: November closes at %d, December opens at %d", c.Name, nov.ClosingBalanceCents, dec.OpeningBalanceCents)
-				}
-				var stored int64
-				err = svcs.DB.ReadTx(ctx, func(tx *store.Tx) error {
-					return tx.QueryRow(ctx, `SELECT COALESCE((SELECT balance_cents FROM ledger_entries WHERE customer_id = ? AND created_at < ? ORDER BY id DESC LIMIT 1), 0)`,
-						c.ID, monthEnd).Scan(&stored)
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if nov.ClosingBalanceCents != stored {
-					t.Errorf("%s: November closes at %d, the ledger stood at %d", c.Name, nov.ClosingBalanceCents, stored)
-				}
-				for _, st := range []*domain.Statement{nov, dec} {
-					bal := st.OpeningBalanceCents
-					for _, l := range st.Lines {
-						bal += l.AmountCents
-						if l.BalanceCents != bal || l.Date < st.From || l.Date > st.To {
-							t.Errorf("%s %s: line %+v (running %d)", c.Name, st.Month, l, bal)
-						}
-					}
-					if bal != st.ClosingBalanceCents || st.OpeningBalanceCents+st.ChargesCents-st.CreditsCents != bal {
-						t.Errorf("%s %s: lines end at %d, closing %d", c.Name, st.Month, bal, st.ClosingBalanceCents)
+			dec, err := svcs.Statements.CustomerStatement(actx, c.ID, "2026-12")
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines += len(nov.Lines) + len(dec.Lines)
+			if dec.ClosingBalanceCents != c.BalanceCents {
+				t.Errorf("%s: December closes at %d, the balance is %d", c.Name, dec.ClosingBalanceCents, c.BalanceCents)
+			}
+			if nov.ClosingBalanceCents != dec.OpeningBalanceCents {
+				t.Errorf("%s: November closes at %d, December opens at %d", c.Name, nov.ClosingBalanceCents, dec.OpeningBalanceCents)
+			}
+			var stored int64
+			err = svcs.DB.ReadTx(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(ctx, `SELECT COALESCE((SELECT balance_cents FROM ledger_entries WHERE customer_id = ? AND created_at < ? ORDER BY id DESC LIMIT 1), 0)`,
+					c.ID, monthEnd).Scan(&stored)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if nov.ClosingBalanceCents != stored {
+				t.Errorf("%s: November closes at %d, the ledger stood at %d", c.Name, nov.ClosingBalanceCents, stored)
+			}
+			for _, st := range []*domain.Statement{nov, dec} {
+				bal := st.OpeningBalanceCents
+				for _, l := range st.Lines {
+					bal += l.AmountCents
+					if l.BalanceCents != bal || l.Date < st.From || l.Date > st.To {
+						t.Errorf("%s %s: line %+v (running %d)", c.Name, st.Month, l, bal)
 					}
 				}
+				if bal != st.ClosingBalanceCents || st.OpeningBalanceCents+st.ChargesCents-st.CreditsCents != bal {
+					t.Errorf("%s %s: lines end at %d, closing %d", c.Name, st.Month, bal, st.ClosingBalanceCents)
+				}
 			}
-			if lines < 100 {
-				t.Errorf("only %d statement lines for 40 customers over 20 days", lines)
-			}
-		})
-	}
+		}
+		if lines < 100 {
+			t.Errorf("only %d statement lines for 40 customers over 20 days", lines)
+		}
+	})
 }
