@@ -29,12 +29,19 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // clock shared between them would be moved by the other.
 func eachClock(t *testing.T, start time.Time, fn func(t *testing.T, f *storetest.Fixture, clk *clock)) {
 	t.Helper()
+	eachClockIn(t, start, nil, fn)
+}
+
+// eachClockIn is eachClock with the business in time zone loc (nil: the
+// database's zone).
+func eachClockIn(t *testing.T, start time.Time, loc *time.Location, fn func(t *testing.T, f *storetest.Fixture, clk *clock)) {
+	t.Helper()
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			clk := &clock{}
 			clk.Set(start)
-			fn(t, storetest.NewFixture(t, storetest.Services(t, kind, service.Options{Now: clk.Now})), clk)
+			fn(t, storetest.NewFixture(t, storetest.Services(t, kind, service.Options{Now: clk.Now, Location: loc})), clk)
 		})
 	}
 }

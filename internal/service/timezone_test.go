@@ -165,14 +165,9 @@ func TestThirtyDaysAcrossSummerTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			clk := &clock{} // one per database: the subtests run at once
-			clk.Set(time.Date(2026, 2, 28, 12, 0, 0, 0, london))
-			thirtyDays(t, clk, london, storetest.NewFixture(t, storetest.Services(t, kind, service.Options{Now: clk.Now, Location: london})))
-		})
-	}
+	eachClockIn(t, time.Date(2026, 2, 28, 12, 0, 0, 0, london), london, func(t *testing.T, f *storetest.Fixture, clk *clock) {
+		thirtyDays(t, clk, london, f)
+	})
 }
 
 func thirtyDays(t *testing.T, clk *clock, london *time.Location, f *storetest.Fixture) {
