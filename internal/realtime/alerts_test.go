@@ -37,25 +37,6 @@ func nextAlert(t *testing.T, ctx context.Context, c *rawsocket.Client, name stri
 	}
 }
 
-// noAlertsUntil reads a vendor's packets until its own delivery:updated
-// arrives (the sentinel, made after every alert change), failing on any
-// alert event on the way.
-func noAlertsUntil(t *testing.T, ctx context.Context, c *rawsocket.Client) {
-	t.Helper()
-	for {
-		p, err := c.Next(ctx)
-		if err != nil {
-			t.Fatalf("waiting for the sentinel delivery:updated: %v", err)
-		}
-		if strings.HasPrefix(p.Event, "alert:") || strings.Contains(string(p.Args), `"entity":"alert"`) {
-			t.Fatalf("a vendor received %s %s", p.Event, p.Args)
-		}
-		if p.Event == EventDelivery {
-			return
-		}
-	}
-}
-
 // TestAlertsLive: an alert raised reaches every admin socket and no
 // vendor's; one admin's alert:ack reaches the other admin as alert:updated
 // naming who acknowledged; a client resuming from before the raise is
@@ -101,7 +82,7 @@ func TestAlertsLive(t *testing.T) {
 		if _, err := svc.Deliveries.UpdateDelivery(l.fx.ACtx, l.delA, domain.DeliveryUpdate{Status: &st}); err != nil {
 			t.Fatal(err)
 		}
-		noAlertsUntil(t, ctx, vendor)
+		nothingAboutUntil(t, ctx, vendor, "alert")
 
 		// Resuming from before the raise, on an instance that kept no
 		// session (the client's offset is all it has).
@@ -116,6 +97,6 @@ func TestAlertsLive(t *testing.T) {
 		if got := nextAlert(t, ctx, adm, EventAlertUpdated); got.ID != raised1.ID || got.AckedByName != l.fx.Admin.Name {
 			t.Fatalf("replayed alert:updated %+v", got)
 		}
-		noAlertsUntil(t, ctx, resume("vendorA"))
+		nothingAboutUntil(t, ctx, resume("vendorA"), "alert")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,6 +229,42 @@ func (l *liveHub) forgetfulTwin(ctx context.Context, tb testing.TB) string {
 	srv := httptest.NewServer(other.Handler())
 	tb.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// nothingAboutUntil reads a vendor's packets until its own
+// delivery:updated arrives (the sentinel, made after every change of
+// entity), failing on any event of entity on the way (entity + ":..." or
+// one naming "entity":entity).
+func nothingAboutUntil(t *testing.T, ctx context.Context, c *rawsocket.Client, entity string) {
+	t.Helper()
+	for {
+		p, err := c.Next(ctx)
+		if err != nil {
+			t.Fatalf("waiting for the sentinel delivery:updated: %v", err)
+		}
+		if strings.HasPrefix(p.Event, entity+":") || strings.Contains(string(p.Args), `"entity":"`+entity+`"`) {
+			t.Fatalf("a vendor received %s %s", p.Event, p.Args)
+		}
+		if p.Event == EventDelivery {
+			return
+		}
+	}
+}
+
+// nextOffset waits for c's next activity:updated and returns the offset
+// it carries as its last argument.
+func nextOffset(ctx context.Context, tb testing.TB, c *rawsocket.Client) string {
+	tb.Helper()
+	got, err := c.NextEvent(ctx, EventActivity)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var args []json.RawMessage
+	var offset string
+	if err := json.Unmarshal(got.Args, &args); err != nil || json.Unmarshal(args[len(args)-1], &offset) != nil {
+		tb.Fatalf("no offset in %s", got.Args)
+	}
+	return offset
 }
 
 // ackOf decodes an acknowledgement {ok, data, error}.

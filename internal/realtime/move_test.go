@@ -141,15 +141,7 @@ func TestCorrectionsReplayed(t *testing.T) {
 	if _, err := svc.Payments.AddPayment(l.fx.ACtx, domain.PaymentCreate{CustomerID: l.custA, AmountCents: 100, Method: domain.PaymentCash}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := first.NextEvent(ctx, EventActivity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var args []json.RawMessage
-	var offset string
-	if err := json.Unmarshal(got.Args, &args); err != nil || json.Unmarshal(args[len(args)-1], &offset) != nil {
-		t.Fatalf("no offset in %s", got.Args)
-	}
+	offset := nextOffset(ctx, t, first)
 	_, seen, _, err := ParseOffset(offset)
 	if err != nil {
 		t.Fatal(err)

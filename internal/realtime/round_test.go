@@ -126,15 +126,7 @@ func TestRoundEventsReplayed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := first.NextEvent(ctx, EventActivity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var args []json.RawMessage
-	var offset string
-	if err := json.Unmarshal(got.Args, &args); err != nil || json.Unmarshal(args[len(args)-1], &offset) != nil {
-		t.Fatalf("no offset in %s", got.Args)
-	}
+	offset := nextOffset(ctx, t, first)
 	pid := first.PID
 	first.Close()
 	for l.hub.Ops(ctx).Disconnected == 0 {
