@@ -50,7 +50,33 @@ describe('activityText', () => {
     expect(activityText(e)).toBe('Payments above ₹5,000.00 now ask for a confirmation (set by Demo Admin)')
     expect(activityLink(e)).toBe('/users')
   })
-  it('writes amounts as the server does', () => {
+  it('keeps an amount the server wrote with a currency as written (history)', () => {
+    const e = (summary: string, amountCents: number) => ({
+      ...base,
+      action: 'payment.added',
+      summary,
+      payload: { payment: { amountCents, customerId: 17 } },
+    })
+    for (const s of [
+      'Payment of ₹640.00 by UPI from Asha Rao, recorded by Demo Admin',
+      'Payment of $640.00 by UPI from Asha Rao, recorded by Demo Admin',
+      'Payment of AED\u00a0640.00 by UPI from Asha Rao, recorded by Demo Admin',
+    ]) {
+      expect(activityText(e(s, 64000))).toBe(s)
+    }
+    const delivered = {
+      ...base,
+      entity: 'delivery',
+      action: 'delivery.updated',
+      summary: 'Delivery #9 for Asha Rao delivered (₹90.00 charged), marked by Demo Admin',
+      payload: { delivery: { amountCents: 9000, scheduledFor: '2026-12-02', customerId: 4 } },
+    }
+    expect(activityText(delivered)).toBe(delivered.summary)
+    expect(activityText({ ...delivered, summary: 'Delivery #9 for Asha Rao delivered (90.00 charged), marked by Demo Admin' })).toBe(
+      delivered.summary,
+    )
+  })
+  it('writes amounts as the server did', () => {
     expect(neutralMoney(1250)).toBe('12.50')
     expect(neutralMoney(5)).toBe('0.05')
     expect(neutralMoney(-100)).toBe('-1.00')
