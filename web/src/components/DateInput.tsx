@@ -72,6 +72,7 @@ export function DayInput({
   }, [value])
   return (
     <input
+      type="text"
       inputMode="numeric"
       placeholder={DAY_INPUT_FORMAT}
       autoComplete="off"
