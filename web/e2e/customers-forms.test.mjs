@@ -33,6 +33,8 @@ describe('customer forms and drawer', () => {
       d.setUTCDate(d.getUTCDate() + n)
       return d.toISOString().slice(0, 10)
     }
+    // The date fields read DD/MM/YYYY whatever the browser's locale.
+    const typed = (day) => day.split('-').reverse().join('/')
 
     const ctx = await browser.newContext(PHONE)
     const page = await ctx.newPage()
@@ -90,7 +92,8 @@ describe('customer forms and drawer', () => {
     await sub.getByLabel('Quantity').fill('2')
     await sub.getByLabel('Frequency').selectOption('daily')
     await sub.getByLabel('Shift').selectOption('morning')
-    await sub.getByLabel('Starts on').fill(today)
+    assert.equal(await sub.getByLabel('Starts on').getAttribute('type'), 'text')
+    await sub.getByLabel('Starts on').fill(typed(today))
     await sub.getByRole('button', { name: 'Add subscription' }).click()
     await page.getByTestId('subscriptions-list').getByText('Buffalo milk × 2 litre').waitFor()
     const subs = await admin.get(`/api/subscriptions?customerId=${id}`)
@@ -112,8 +115,8 @@ describe('customer forms and drawer', () => {
     const s = subs.items[0]
     await page.getByRole('button', { name: 'Pause Buffalo milk' }).click()
     const pause = page.getByRole('form', { name: 'Pause Buffalo milk' })
-    await pause.getByLabel('From').fill(addDays(today, 1))
-    await pause.getByLabel('To').fill(addDays(today, 2))
+    await pause.getByLabel('From').fill(typed(addDays(today, 1)))
+    await pause.getByLabel('To').fill(typed(addDays(today, 2)))
     await pause.getByRole('button', { name: 'Save pause' }).click()
     await page.getByTestId(`subscription-${s.id}`).getByText(/^Paused /).waitFor()
     const paused = await admin.get(`/api/subscriptions/${s.id}`)
@@ -126,7 +129,7 @@ describe('customer forms and drawer', () => {
     await one.getByLabel('Product').selectOption({ label: 'Buffalo milk (litre)' })
     await one.getByLabel('Quantity').fill('3')
     assert.equal(await one.getByLabel('Amount').inputValue(), '210')
-    await one.getByLabel('Date').fill(today)
+    await one.getByLabel('Date').fill(typed(today))
     await one.getByLabel('Shift').selectOption('morning')
     await one.getByRole('button', { name: 'Schedule delivery' }).click()
     await one.getByRole('status').getByText(/Scheduled Buffalo milk × 3/).waitFor()

@@ -57,6 +57,41 @@ describe('safeguards', () => {
     await ctx.close()
   })
 
+  it('asks before collecting a large payment on the Today page, and records nothing until confirmed', async () => {
+    const vendor = await admin.post('/api/users', { email: `${unique('c').replace(/\s/g, '')}@e2e.test`, name: unique('Collect Vendor'), role: 'vendor', password: 'vendor-pass-123' })
+    const customer = await arrangeCustomer(admin, { vendorId: vendor.id, name: unique('Door Payer') })
+    const { date: today } = await admin.get(`/api/round?shift=evening&vendorId=${vendor.id}`)
+    await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: today, items: 'Milk 1L', quantity: 1, amountCents: 5_500, shift: 'evening' })
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+    await page.goto(`${server.url}/today?shift=evening&vendorId=${vendor.id}`)
+    const stop = page.getByTestId('stop').filter({ hasText: customer.name })
+    await stop.getByRole('button', { name: `Collect payment: ${customer.name}` }).tap()
+    await stop.getByLabel('Amount').fill('99999999')
+    await stop.getByRole('button', { name: 'Save payment' }).tap()
+    const confirm = stop.getByTestId('pay-confirm')
+    await confirm.waitFor()
+    assert.match(await confirm.innerText(), /₹9,99,99,999\.00/)
+    assert.equal(await confirm.getByTestId('pay-confirm-words').innerText(), 'Nine crore ninety-nine lakh ninety-nine thousand nine hundred ninety-nine rupees')
+    // The confirmation fits the phone: no sideways scrolling, its buttons in view and tappable.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page scrolls sideways at 390 px')
+    assert.equal((await admin.get(`/api/payments?customerId=${customer.id}`)).total, 0)
+    await confirm.getByRole('button', { name: 'Change the amount' }).tap()
+    await confirm.waitFor({ state: 'detached' })
+
+    await stop.getByLabel('Amount').fill('15000')
+    await stop.getByRole('button', { name: 'Save payment' }).tap()
+    await confirm.getByTestId('pay-confirm-yes').tap()
+    await eventually(async () => {
+      const list = await admin.get(`/api/payments?customerId=${customer.id}`)
+      assert.equal(list.total, 1)
+      assert.equal(list.items[0].amountCents, 1_500_000)
+    })
+    assert.equal((await admin.get(`/api/payments?customerId=${customer.id}`)).total, 1)
+    await ctx.close()
+  })
+
   it('follows the threshold an admin sets', async () => {
     const customer = await arrangeCustomer(admin, { name: unique('Threshold Payer') })
     await admin.patch('/api/settings', { confirmAboveCents: 10_000 })

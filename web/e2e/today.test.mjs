@@ -56,7 +56,7 @@ describe('the Today page', () => {
     await sub.getByLabel('Quantity', { exact: true }).fill('2')
     await sub.getByLabel('Shift', { exact: true }).selectOption('morning')
     await sub.getByLabel('Frequency', { exact: true }).selectOption('daily')
-    await sub.getByLabel('Starts on').fill(today)
+    await sub.getByLabel('Starts on').fill(today.split('-').reverse().join('/')) // DD/MM/YYYY
     await sub.getByRole('button', { name: 'Add subscription' }).tap()
     await phone.getByTestId('subscriptions-list').getByText('Buffalo milk').waitFor()
     const customer = await admin.get(`/api/customers/${customerId}`)

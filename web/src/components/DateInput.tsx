@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react'
-import { formatDayInput, parseDayInput } from '../lib/format'
+import { useEffect, useState, type InputHTMLAttributes } from 'react'
+import { DAY_INPUT_FORMAT, formatDayInput, parseDayInput } from '../lib/format'
 
 /**
  * DateInput is a day field that reads and writes DD/MM/YYYY whatever the
@@ -12,7 +12,7 @@ export function DateInput({ label, value, min, max, onChange }: { label: string;
   useEffect(() => setText(formatDayInput(value)), [value])
   function commit() {
     const day = parseDayInput(text)
-    if (!day) return setError('Use DD/MM/YYYY')
+    if (!day) return setError(`Use ${DAY_INPUT_FORMAT}`)
     if (min && day < min) return setError(`Not before ${formatDayInput(min)}`)
     if (max && day > max) return setError(`Not after ${formatDayInput(max)}`)
     setError(null)
@@ -24,7 +24,7 @@ export function DateInput({ label, value, min, max, onChange }: { label: string;
       <span>{label}</span>
       <input
         inputMode="numeric"
-        placeholder="DD/MM/YYYY"
+        placeholder={DAY_INPUT_FORMAT}
         size={10}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -36,7 +36,7 @@ export function DateInput({ label, value, min, max, onChange }: { label: string;
           }
         }}
         aria-invalid={!!error}
-        title={error ?? 'DD/MM/YYYY'}
+        title={error ?? DAY_INPUT_FORMAT}
       />
       {error && (
         <span className="field-error" role="alert">
@@ -44,5 +44,50 @@ export function DateInput({ label, value, min, max, onChange }: { label: string;
         </span>
       )}
     </label>
+  )
+}
+
+/** dayOf is what a day field's text stands for: '' when empty, the YYYY-MM-DD day, else the text as typed. */
+function dayOf(text: string): string {
+  return text.trim() === '' ? '' : (parseDayInput(text) ?? text)
+}
+
+/**
+ * DayInput is the bare day control of the forms (a Field gives it its
+ * label, id and error): DD/MM/YYYY whatever the browser's locale, like
+ * DateInput. value is YYYY-MM-DD ('' for none); onChange gets, on every
+ * keystroke, the day typed, '' when emptied, or the text itself while it is
+ * not a day, so that the form's validation (isDay) can say what to fix.
+ */
+export function DayInput({
+  value,
+  onChange,
+  ...rest
+}: { value: string; onChange: (day: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'>) {
+  const [text, setText] = useState(() => formatDayInput(value) || value)
+  // A new value from outside (a reset, another default) replaces the text;
+  // the value the text already stands for leaves it as typed.
+  useEffect(() => {
+    setText((t) => (dayOf(t) === value ? t : formatDayInput(value) || value))
+  }, [value])
+  return (
+    <input
+      type="text"
+      inputMode="numeric"
+      placeholder={DAY_INPUT_FORMAT}
+      autoComplete="off"
+      {...rest}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value)
+        onChange(dayOf(e.target.value))
+      }}
+      onBlur={(e) => {
+        // A day typed as 1.2.2027 or 2027-02-01 settles as 01/02/2027.
+        const day = parseDayInput(text)
+        if (day) setText(formatDayInput(day))
+        rest.onBlur?.(e)
+      }}
+    />
   )
 }

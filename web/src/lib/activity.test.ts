@@ -35,6 +35,18 @@ describe('activityText', () => {
     expect(activityText(e)).toBe('Delivery #9 (Milk × 2, ₹90.00) scheduled for Asha Rao on 2 Dec 2026 by Demo Admin')
     expect(activityLink(e)).toBe('/customers/4')
   })
+  it('writes the day deliveries were generated for as a date', () => {
+    const e = {
+      ...base,
+      action: 'deliveries.generated',
+      entity: 'round',
+      entityId: 0,
+      actorName: 'system',
+      summary: '1 deliveries generated for 2026-12-02, both shifts, by system',
+      payload: { generated: { date: '2026-12-02', vendorId: 2, created: 1, deliveryIds: [9] } },
+    }
+    expect(activityText(e)).toBe('1 deliveries generated for 2 Dec 2026, both shifts, by system')
+  })
   it('keeps the summary when there is no payload', () => {
     expect(activityText({ ...base, summary: 'Vendor X added by Y' })).toBe('Vendor X added by Y')
     expect(activityLink({ ...base, entity: 'user', action: 'user.created' })).toBe('/users')

@@ -18,6 +18,7 @@ type Payload = {
   customerId?: number
   user?: { id?: number }
   settings?: { confirmAboveCents?: number }
+  generated?: { date?: string }
 }
 
 function payloadOf(e: ActivityEntry): Payload {
@@ -53,8 +54,9 @@ export function activityText(e: ActivityEntry): string {
     if (typeof a === 'number' && Number.isSafeInteger(a)) amounts.add(a)
   }
   for (const a of amounts) s = replaceToken(s, neutralMoney(a), formatMoney(a))
-  const day = p.delivery?.scheduledFor
-  if (day && /^\d{4}-\d{2}-\d{2}$/.test(day)) s = replaceToken(s, day, formatDay(day))
+  for (const day of [p.delivery?.scheduledFor, p.generated?.date]) {
+    if (day && /^\d{4}-\d{2}-\d{2}$/.test(day)) s = replaceToken(s, day, formatDay(day))
+  }
   return s
 }
 

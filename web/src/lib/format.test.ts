@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { amountInWords, balanceLabel, formatBalance, formatDayInput, parseDayInput, formatAgo, formatMoney, formatWhen, humanize, parseMoney } from './format'
+import { amountInWords, balanceLabel, formatBalance, formatDay, formatDayInput, formatMonth, formatPeriod, parseDayInput, formatAgo, formatMoney, formatWhen, humanize, parseMoney } from './format'
 import { freshnessLabel } from '../components/Freshness'
 import { connectionHint, connectionLabel } from '../components/ConnectionIndicator'
 import type { Health } from './socket'
@@ -105,5 +105,21 @@ describe('date inputs', () => {
   it('writes credit as credit in tables', () => {
     expect(formatBalance(-5000)).toBe('₹50.00 credit')
     expect(formatBalance(5000)).toBe('₹50.00')
+  })
+})
+
+describe('formatMonth', () => {
+  it('names a calendar month in the app locale, whatever the browser locale', () => {
+    expect(formatMonth('2026-11')).toBe('November 2026')
+    expect(formatMonth('2027-01')).toBe('January 2027')
+    // The same calendar as the other date formatters (no time zone shift at either end of the year).
+    expect(formatMonth('2026-12')).toBe('December 2026')
+    expect(formatPeriod('2026-12-01', 'month')).toBe('Dec 2026')
+    expect(formatDay('2026-12-02')).toBe('2 Dec 2026')
+  })
+  it('leaves what is not a month as given', () => {
+    expect(formatMonth('2026-13')).toBe('2026-13')
+    expect(formatMonth('')).toBe('')
+    expect(formatMonth('November')).toBe('November')
   })
 })

@@ -130,6 +130,16 @@ export function formatPeriod(day: string, interval: 'day' | 'week' | 'month'): s
   return interval === 'month' ? monthYear.format(d) : dayShort.format(d)
 }
 
+const monthLong = new Intl.DateTimeFormat(LOCALE, { month: 'long', year: 'numeric', timeZone: 'UTC' })
+
+/** formatMonth writes a YYYY-MM month of the calendar: "November 2026" (the text as given when it is not one). */
+export function formatMonth(month: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month)
+  const n = m ? Number(m[2]) : 0
+  if (!m || n < 1 || n > 12) return month
+  return monthLong.format(new Date(Date.UTC(Number(m[1]), n - 1, 1)))
+}
+
 /** formatDayRange writes an inclusive range of days: "1 Nov 2026 – 30 Nov 2026", or one day. */
 export function formatDayRange(from: string, to: string): string {
   return from === to ? formatDay(from) : `${formatDay(from)} – ${formatDay(to)}`
@@ -282,6 +292,12 @@ export function balanceLabel(cents: number): { label: string; amount: string; to
 export function formatBalance(cents: number): string {
   return cents < 0 ? `${formatMoney(-cents)} credit` : formatMoney(cents)
 }
+
+/** DAY_INPUT_FORMAT is how every date input reads and writes a day, and how its messages name it. */
+export const DAY_INPUT_FORMAT = 'DD/MM/YYYY'
+
+/** DAY_INPUT_ERROR asks for a day in the date inputs' order (form validation). */
+export const DAY_INPUT_ERROR = `Enter the date as ${DAY_INPUT_FORMAT}, e.g. 25/12/2026.`
 
 /**
  * formatDayInput writes a YYYY-MM-DD day as the date inputs show it,

@@ -3,6 +3,7 @@
 // fields "Product", "What to deliver", "Quantity", "Amount", "Date",
 // "Shift", "Note"; the submit button "Schedule delivery".
 import { useState, type FormEvent } from 'react'
+import { DayInput } from '../../components/DateInput'
 import { formatDay, formatMoney } from '../../lib/format'
 import type { Customer, Shift } from '../../lib/types'
 import { addDays, useBusinessToday, useProducts, useRates, useScheduleDelivery } from './drawerData'
@@ -83,7 +84,7 @@ export function OneOffDelivery({ customer, onDone }: { customer: Customer; onDon
           <input inputMode="decimal" value={v.amount} onChange={(e) => set('amount', e.target.value)} placeholder="0.00" />
         </Field>
         <Field label="Date" error={errors.scheduledFor}>
-          <input type="date" value={v.scheduledFor} onChange={(e) => set('scheduledFor', e.target.value)} />
+          <DayInput value={v.scheduledFor} onChange={(d) => set('scheduledFor', d)} />
         </Field>
         <Field label="Shift" error={errors.shift}>
           <select value={v.shift} onChange={(e) => set('shift', e.target.value as Shift | '')}>

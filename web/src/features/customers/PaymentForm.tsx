@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { ApiError } from '../../lib/api'
-import { amountInWords, balanceLabel, formatMoney, humanize, parseMoney } from '../../lib/format'
-import { needsConfirmation, useSettings } from '../../lib/settings'
+import { ConfirmLargePayment, useLargePaymentGate } from '../../components/LargePayment'
+import { balanceLabel, formatMoney, humanize, parseMoney } from '../../lib/format'
 import type { PaymentMethod } from '../../lib/types'
 import { useRecordPayment } from './hooks'
 
@@ -10,9 +10,8 @@ const METHODS: PaymentMethod[] = ['cash', 'upi', 'card', 'bank_transfer', 'other
 /** PaymentForm records a payment from the customer drawer (moved out of CustomerDrawer.tsx unchanged). */
 export function PaymentForm({ customerId, customerName }: { customerId: number; customerName: string }) {
   const record = useRecordPayment()
-  const settings = useSettings()
-  // The amount waiting for an explicit confirmation (above the business's threshold).
-  const [confirming, setConfirming] = useState<number | null>(null)
+  // A payment above the business's threshold waits for an explicit confirmation.
+  const gate = useLargePaymentGate()
   const [done, setDone] = useState<string | null>(null)
   const [amount, setAmount] = useState('')
   const [method, setMethod] = useState<PaymentMethod>('cash')
@@ -31,15 +30,12 @@ export function PaymentForm({ customerId, customerName }: { customerId: number; 
     }
     setError(null)
     setDone(null)
-    if (needsConfirmation(cents, settings) && confirming !== cents) {
-      setConfirming(cents)
-      return
-    }
+    if (!gate.mayRecord(cents)) return
     await save(cents)
   }
 
   async function save(cents: number) {
-    setConfirming(null)
+    gate.clear()
     try {
       const res = await record.mutateAsync({ customerId, amountCents: cents, method, reference: reference.trim() || undefined, idempotencyKey: key })
       // Everyone (this tab included) also gets the live payment:added toast.
@@ -60,6 +56,7 @@ export function PaymentForm({ customerId, customerName }: { customerId: number; 
     }
   }
 
+  const waiting = gate.confirming
   return (
     <form className="pay-form" onSubmit={submit} aria-label="Record a payment" noValidate>
       <h3>Record a payment</h3>
@@ -72,7 +69,7 @@ export function PaymentForm({ customerId, customerName }: { customerId: number; 
             value={amount}
             onChange={(e) => {
               setAmount(e.target.value)
-              setConfirming(null)
+              gate.clear()
             }}
             data-testid="pay-amount"
             aria-invalid={!!error}
@@ -92,18 +89,18 @@ export function PaymentForm({ customerId, customerName }: { customerId: number; 
           <span>Reference</span>
           <input value={reference} onChange={(e) => setReference(e.target.value)} placeholder="Optional" />
         </label>
-        <button type="submit" className="btn btn-primary" disabled={record.isPending || confirming !== null} data-testid="pay-submit">
+        <button type="submit" className="btn btn-primary" disabled={record.isPending || waiting !== null} data-testid="pay-submit">
           {record.isPending ? 'Saving…' : 'Record'}
         </button>
       </div>
-      {confirming !== null && (
+      {waiting !== null && (
         <ConfirmLargePayment
-          cents={confirming}
-          thresholdCents={settings.confirmAboveCents}
+          cents={waiting}
+          thresholdCents={gate.thresholdCents}
           customerName={customerName}
           method={method}
-          onConfirm={() => void save(confirming)}
-          onCancel={() => setConfirming(null)}
+          onConfirm={() => void save(waiting)}
+          onCancel={gate.clear}
         />
       )}
       {error && (
@@ -117,46 +114,5 @@ export function PaymentForm({ customerId, customerName }: { customerId: number; 
         </p>
       )}
     </form>
-  )
-}
-
-/**
- * ConfirmLargePayment asks before a payment above the business's threshold
- * is recorded, with the amount in figures and in words so that a slip of a
- * few zeros shows.
- */
-function ConfirmLargePayment({
-  cents,
-  thresholdCents,
-  customerName,
-  method,
-  onConfirm,
-  onCancel,
-}: {
-  cents: number
-  thresholdCents: number
-  customerName: string
-  method: PaymentMethod
-  onConfirm: () => void
-  onCancel: () => void
-}) {
-  return (
-    <div role="alertdialog" aria-labelledby="pay-confirm-title" aria-describedby="pay-confirm-words" className="confirm-box" data-testid="pay-confirm">
-      <p id="pay-confirm-title" className="confirm-title">
-        Record {formatMoney(cents)} by {humanize(method)} from {customerName}?
-      </p>
-      <p id="pay-confirm-words" className="confirm-words" data-testid="pay-confirm-words">
-        {amountInWords(cents)}
-      </p>
-      <p className="muted small">This is more than {formatMoney(thresholdCents)}, so it needs a second look. Check the number of zeros.</p>
-      <div className="confirm-actions">
-        <button type="button" className="btn btn-primary" onClick={onConfirm} autoFocus data-testid="pay-confirm-yes">
-          Yes, record {formatMoney(cents)}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Change the amount
-        </button>
-      </div>
-    </div>
   )
 }

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, navigate, useLocation } from '../../app/router'
 import { ErrorState, Loading } from '../../components/States'
-import { formatDay, formatMoney, isoDay } from '../../lib/format'
+import { formatDay, formatMoney, formatMonth, isoDay } from '../../lib/format'
 import { useServices, useSession } from '../../lib/services'
 import { useSettings } from '../../lib/settings'
 import type { Statement } from '../../lib/types'
@@ -91,11 +91,6 @@ export function StatementPage({ customerId }: { customerId: number }) {
   )
 }
 
-function monthName(month: string): string {
-  const d = new Date(`${month}-01T00:00:00Z`)
-  return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
-}
-
 export function StatementSheet({ st, business, vendor }: { st: Statement; business: string; vendor: string }) {
   const due = st.closingBalanceCents
   return (
@@ -104,7 +99,7 @@ export function StatementSheet({ st, business, vendor }: { st: Statement; busine
         <div>
           <h1 id="st-title">{business}</h1>
           {vendor && vendor !== business && <div data-testid="st-vendor">{vendor}</div>}
-          <div className="muted">Statement of account · {monthName(st.month)}</div>
+          <div className="muted">Statement of account · {formatMonth(st.month)}</div>
           <div className="muted small">
             {formatDay(st.from)} – {formatDay(st.to)} ({st.timezone})
           </div>

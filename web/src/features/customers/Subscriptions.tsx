@@ -3,6 +3,7 @@
 // "Quantity", "Frequency", "Days", "Shift", "Starts on", "Ends on"; per
 // subscription "Edit", "Pause", "End subscription", and "Cancel pause".
 import { useState, type FormEvent } from 'react'
+import { DayInput } from '../../components/DateInput'
 import { Badge, Empty, ErrorState, Loading } from '../../components/States'
 import { ApiError } from '../../lib/api'
 import { formatDay, humanize } from '../../lib/format'
@@ -199,10 +200,10 @@ function PauseForm({ s, onDone }: { s: Subscription; onDone: () => void }) {
     <form className="cf-form cf-box" onSubmit={submit} aria-label={`Pause ${s.productName}`} noValidate>
       <div className="cf-grid">
         <Field label="From" error={form.errors.from}>
-          <input type="date" value={form.values.from} onChange={(e) => form.set('from', e.target.value)} />
+          <DayInput value={form.values.from} onChange={(d) => form.set('from', d)} />
         </Field>
         <Field label="To" error={form.errors.to}>
-          <input type="date" value={form.values.to} onChange={(e) => form.set('to', e.target.value)} />
+          <DayInput value={form.values.to} onChange={(d) => form.set('to', d)} />
         </Field>
       </div>
       {form.formError && (
@@ -304,10 +305,10 @@ function SubscriptionForm({ customer, sub, onDone }: { customer: Customer; sub?:
           </fieldset>
         )}
         <Field label="Starts on" error={errors.startsOn}>
-          <input type="date" value={v.startsOn} onChange={(e) => set('startsOn', e.target.value)} disabled={!!sub} />
+          <DayInput value={v.startsOn} onChange={(d) => set('startsOn', d)} disabled={!!sub} />
         </Field>
         <Field label="Ends on" error={errors.endsOn} hint="Empty: until ended.">
-          <input type="date" value={v.endsOn} onChange={(e) => set('endsOn', e.target.value)} />
+          <DayInput value={v.endsOn} onChange={(d) => set('endsOn', d)} />
         </Field>
       </div>
       {form.formError && (

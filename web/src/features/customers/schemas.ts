@@ -1,3 +1,4 @@
+import { DAY_INPUT_ERROR, DAY_INPUT_FORMAT } from '../../lib/format'
 import type { Customer, CustomerCreate, CustomerStatus, Frequency, Shift, SubscriptionCreate, SubscriptionUpdate, Weekday } from '../../lib/types'
 import { checkText, DAY_RE, type FieldErrors, isDay, MAX_AMOUNT_CENTS, type Parsed, parseAmount, parseWhole, centsToInput } from './formKit'
 
@@ -149,8 +150,8 @@ export function subscriptionSchema(customerId: number) {
     if (v.frequency === 'custom' && days.length === 0) e.days = 'Choose at least one day.'
     if (v.frequency === 'weekly' && days.length > 1) e.days = 'A weekly order has one day.'
     if (v.shift !== 'morning' && v.shift !== 'evening') e.shift = 'Choose the shift.'
-    if (v.startsOn && !isDay(v.startsOn)) e.startsOn = 'Enter a date (YYYY-MM-DD).'
-    if (v.endsOn && !isDay(v.endsOn)) e.endsOn = 'Enter a date (YYYY-MM-DD).'
+    if (v.startsOn && !isDay(v.startsOn)) e.startsOn = DAY_INPUT_ERROR
+    if (v.endsOn && !isDay(v.endsOn)) e.endsOn = DAY_INPUT_ERROR
     else if (v.endsOn && v.startsOn && DAY_RE.test(v.startsOn) && v.endsOn < v.startsOn) e.endsOn = 'The end must not be before the start.'
     if (Object.keys(e).length > 0) return { ok: false, errors: e }
     const out: SubscriptionCreate = { customerId, productId, quantity: quantity ?? 1, frequency: v.frequency, shift: v.shift, startsOn: v.startsOn }
@@ -178,8 +179,8 @@ export interface PauseValues {
 export function pauseSchema(today: string) {
   return (v: PauseValues): Parsed<PauseField, PauseValues> => {
     const e: FieldErrors<PauseField> = {}
-    if (!isDay(v.from)) e.from = 'Enter the first day of the pause.'
-    if (!isDay(v.to)) e.to = 'Enter the last day of the pause.'
+    if (!isDay(v.from)) e.from = `Enter the first day of the pause as ${DAY_INPUT_FORMAT}.`
+    if (!isDay(v.to)) e.to = `Enter the last day of the pause as ${DAY_INPUT_FORMAT}.`
     if (!e.from && !e.to) {
       const days = (Date.parse(v.to) - Date.parse(v.from)) / 86_400_000 + 1
       if (v.to < v.from) e.to = 'The last day must not be before the first.'
@@ -225,7 +226,7 @@ export function oneOffSchema(customerId: number) {
     if (quantity === null) e.quantity = 'Quantity must be a whole number from 1 to 10,000.'
     const amount = parseAmount(v.amount)
     if (amount === null || amount > MAX_AMOUNT_CENTS) e.amountCents = 'Amount must be from 0 to 1,000,000,000, with at most two decimals.'
-    if (!isDay(v.scheduledFor)) e.scheduledFor = 'Enter the day (YYYY-MM-DD).'
+    if (!isDay(v.scheduledFor)) e.scheduledFor = DAY_INPUT_ERROR
     const note = checkText('Note', v.note, { max: 1000, multiline: true })
     if (note) e.note = note
     if (Object.keys(e).length > 0) return { ok: false, errors: e }

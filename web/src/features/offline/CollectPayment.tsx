@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react'
+import { ConfirmLargePayment, useLargePaymentGate } from '../../components/LargePayment'
 import { newIdempotencyKey } from '../../lib/api'
 import { formatMoney, parseMoney } from '../../lib/format'
 import { useQueue } from '../../lib/offline/useQueue'
@@ -10,6 +11,8 @@ import type { PaymentMethod } from '../../lib/types'
  * the round. The payment goes into the offline queue with its idempotency
  * key before anything is sent (a payment recorded in a basement is sent
  * when the signal returns, and charged once however often it is retried).
+ * Above the business's threshold it asks first, as the drawer's payment
+ * form does (components/LargePayment).
  */
 export function CollectPayment({ customerId, name }: { customerId: number; name: string }) {
   const queue = useQueue()
@@ -20,6 +23,7 @@ export function CollectPayment({ customerId, name }: { customerId: number; name:
   const [method, setMethod] = useState<PaymentMethod>('cash')
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
+  const gate = useLargePaymentGate()
   // One key per payment, made at the first Save and kept until it is stored.
   const key = useRef<string | null>(null)
   const id = useId()
@@ -31,12 +35,16 @@ export function CollectPayment({ customerId, name }: { customerId: number; name:
       </button>
     )
   }
-  const save = async () => {
+  const submit = () => {
     const cents = parseMoney(amount)
     if (cents === null || cents <= 0) {
       setError('Enter the amount collected, e.g. 250 or 250.50.')
       return
     }
+    if (gate.mayRecord(cents)) void save(cents)
+  }
+  const save = async (cents: number) => {
+    gate.clear()
     key.current ??= newIdempotencyKey()
     setSaving(true)
     try {
@@ -51,13 +59,14 @@ export function CollectPayment({ customerId, name }: { customerId: number; name:
       setSaving(false)
     }
   }
+  const waiting = gate.confirming
   return (
     <form
       className="collect"
       aria-label={`Collect payment: ${name}`}
       onSubmit={(e) => {
         e.preventDefault()
-        void save()
+        submit()
       }}
     >
       <div className="field-group">
@@ -74,6 +83,7 @@ export function CollectPayment({ customerId, name }: { customerId: number; name:
           onChange={(e) => {
             setAmount(e.target.value)
             setError(null)
+            gate.clear()
           }}
         />
       </div>
@@ -86,12 +96,29 @@ export function CollectPayment({ customerId, name }: { customerId: number; name:
           <option value="upi">UPI</option>
         </select>
       </div>
-      <button type="submit" className="btn btn-primary" disabled={saving}>
+      <button type="submit" className="btn btn-primary" disabled={saving || waiting !== null}>
         Save payment
       </button>
-      <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)}>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => {
+          gate.clear()
+          setOpen(false)
+        }}
+      >
         Cancel
       </button>
+      {waiting !== null && (
+        <ConfirmLargePayment
+          cents={waiting}
+          thresholdCents={gate.thresholdCents}
+          customerName={name}
+          method={method}
+          onConfirm={() => void save(waiting)}
+          onCancel={gate.clear}
+        />
+      )}
       {error && (
         <p id={`${id}-err`} className="field-error" role="alert">
           {error}

@@ -2,7 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useRef, useState, type FormEvent } from 'react'
 import { Badge, Empty, ErrorState, Loading } from '../../components/States'
 import { ApiError, newIdempotencyKey } from '../../lib/api'
-import { formatDateTime, formatNumber } from '../../lib/format'
+import { DayInput } from '../../components/DateInput'
+import { DAY_INPUT_ERROR, formatDateTime, formatDay, formatMonth, formatNumber, parseDayInput } from '../../lib/format'
 import { useApi, useServices, useSession } from '../../lib/services'
 import type { Report, ReportCreate, ReportDeleted, ReportKind } from '../../lib/types'
 import { userQueries } from '../users/queries'
@@ -65,6 +66,10 @@ function NewReport({ isAdmin }: { isAdmin: boolean }) {
   const vendors = useQuery({ ...userQueries.list(api, { role: 'vendor' }), enabled: isAdmin })
   const submit = async (e: FormEvent) => {
     e.preventDefault()
+    if (kind === 'dues-ageing' && parseDayInput(asOf) !== asOf) {
+      setError({ message: DAY_INPUT_ERROR, field: 'params.asOf' })
+      return
+    }
     setBusy(true)
     setError(null)
     key.current ??= newIdempotencyKey()
@@ -111,7 +116,7 @@ function NewReport({ isAdmin }: { isAdmin: boolean }) {
         {kind === 'dues-ageing' ? (
           <label className="field">
             <span>As of</span>
-            <input type="date" value={asOf} onChange={(e) => change(() => setAsOf(e.target.value))} aria-invalid={error?.field === 'params.asOf'} />
+            <DayInput value={asOf} onChange={(d) => change(() => setAsOf(d))} aria-invalid={error?.field === 'params.asOf'} />
             {fieldError('params.asOf')}
           </label>
         ) : (
@@ -174,9 +179,10 @@ function ReportList() {
   )
 }
 
-function describe(r: Report): string {
+/** describe names a report in the list: "Statements November 2026", "Dues ageing as of 2 Dec 2026". */
+export function describe(r: Pick<Report, 'kind' | 'params'>): string {
   const p = r.params
-  const when = p.month ?? (p.asOf ? `as of ${p.asOf}` : '')
+  const when = p.month ? formatMonth(p.month) : p.asOf ? `as of ${formatDay(p.asOf)}` : ''
   return `${kindLabel(r.kind)} ${when}`.trim()
 }
 

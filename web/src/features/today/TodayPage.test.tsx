@@ -55,6 +55,7 @@ function setup(role: Role = 'admin', user: Partial<User> = {}) {
     if (path === '/api/round') return server.round()
     if (path === '/api/areas') return { items: [{ id: 4, vendorId: 2, name: 'Indiranagar', sortOrder: 1, createdAt: '', updatedAt: '' }] }
     if (path === '/api/users') return { items: [], total: 0 }
+    if (path === '/api/settings') return { confirmAboveCents: 500_000, businessName: 'Livedesk', currency: 'INR', defaultCreditLimitCents: 500_000 }
     throw new Error(`unexpected GET ${path}`)
   })
   const post = vi.fn(async (path: string, body: unknown) => {
@@ -212,5 +213,44 @@ describe('the Today page', () => {
     expect(areas).toEqual(['All areas', 'Indiranagar', 'Koramangala'])
     expect(get.mock.calls.map((c) => c[0])).not.toContain('/api/areas')
     expect(screen.queryByRole('link', { name: 'Customer 1' })).toBeNull()
+  })
+
+  it('asks before collecting a payment above the business threshold, in words and figures, and records nothing until confirmed', async () => {
+    const { queue, get } = setup()
+    const enqueue = vi.spyOn(queue, 'enqueue')
+    await screen.findAllByTestId('stop')
+    await waitFor(() => expect(get).toHaveBeenCalledWith('/api/settings'))
+    fireEvent.click(within(stopOf(1)).getByRole('button', { name: 'Collect payment: Customer 1' }))
+    const form = within(stopOf(1)).getByRole('form', { name: 'Collect payment: Customer 1' })
+    fireEvent.change(within(form).getByLabelText('Amount'), { target: { value: '99999999' } })
+    fireEvent.click(within(form).getByRole('button', { name: 'Save payment' }))
+    const confirm = await within(stopOf(1)).findByRole('alertdialog')
+    expect(confirm.textContent).toContain('₹9,99,99,999.00')
+    expect(within(confirm).getByTestId('pay-confirm-words').textContent).toBe('Nine crore ninety-nine lakh ninety-nine thousand nine hundred ninety-nine rupees')
+    expect(enqueue).not.toHaveBeenCalled()
+    // Changing the amount drops the question; still nothing recorded.
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Change the amount' }))
+    expect(within(stopOf(1)).queryByRole('alertdialog')).toBeNull()
+    // The business's threshold (₹5,000 here), not a built-in one.
+    fireEvent.change(within(form).getByLabelText('Amount'), { target: { value: '5000.01' } })
+    fireEvent.click(within(form).getByRole('button', { name: 'Save payment' }))
+    expect((await within(stopOf(1)).findByRole('alertdialog')).textContent).toContain('more than ₹5,000.00')
+    expect(enqueue).not.toHaveBeenCalled()
+    fireEvent.click(within(stopOf(1)).getByRole('button', { name: 'Yes, record ₹5,000.01' }))
+    await waitFor(() => expect(enqueue).toHaveBeenCalledTimes(1))
+    expect(enqueue.mock.calls[0]![1]).toMatchObject({ kind: 'payment', body: { customerId: 101, amountCents: 500_001, method: 'cash' } })
+  })
+
+  it('collects a payment at the threshold without asking', async () => {
+    const { queue, get } = setup()
+    const enqueue = vi.spyOn(queue, 'enqueue')
+    await screen.findAllByTestId('stop')
+    await waitFor(() => expect(get).toHaveBeenCalledWith('/api/settings'))
+    fireEvent.click(within(stopOf(2)).getByRole('button', { name: 'Collect payment: Customer 2' }))
+    fireEvent.change(within(stopOf(2)).getByLabelText('Amount'), { target: { value: '5000' } })
+    fireEvent.click(within(stopOf(2)).getByRole('button', { name: 'Save payment' }))
+    await waitFor(() => expect(enqueue).toHaveBeenCalledTimes(1))
+    expect(enqueue.mock.calls[0]![1]).toMatchObject({ kind: 'payment', body: { customerId: 102, amountCents: 500_000 } })
+    expect(screen.queryByRole('alertdialog')).toBeNull()
   })
 })
