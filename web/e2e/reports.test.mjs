@@ -69,7 +69,7 @@ describe('reports', () => {
     const lastMonth = `${last.getFullYear()}-${String(last.getMonth() + 1).padStart(2, '0')}`
     const form = pageA.getByRole('form', { name: 'New report' })
     await form.getByLabel('Report').selectOption('statements')
-    await form.getByLabel('Month').fill(lastMonth)
+    await form.getByLabel('Month').selectOption(lastMonth)
     await form.getByRole('button', { name: 'Start report' }).click()
     const first = pageA.locator('[data-report-id]').first()
     await first.waitFor()

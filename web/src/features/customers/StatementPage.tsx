@@ -13,6 +13,7 @@ import type { Statement } from '../../lib/types'
 import { drawerQueries, useLiveDrawer } from './drawerData'
 import { customerQueries } from './queries'
 import './customers.css'
+import { MonthSelect } from '../../components/MonthSelect'
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/
 
@@ -62,10 +63,10 @@ export function StatementPage({ customerId }: { customerId: number }) {
         </Link>
         <label className="field">
           <span>Month</span>
-          <input
-            type="month"
+          <MonthSelect
             value={month}
-            onChange={(e) => MONTH_RE.test(e.target.value) && navigate(`/customers/${customerId}/statement?month=${e.target.value}`, { replace: true })}
+            latest={isoDay(new Date()).slice(0, 7)}
+            onChange={(m) => MONTH_RE.test(m) && navigate(`/customers/${customerId}/statement?month=${m}`, { replace: true })}
           />
         </label>
         <button type="button" className="btn btn-primary tap" onClick={() => window.print()} disabled={!st}>

@@ -3,6 +3,7 @@ import { useRef, useState, type FormEvent } from 'react'
 import { Badge, Empty, ErrorState, Loading } from '../../components/States'
 import { ApiError, newIdempotencyKey } from '../../lib/api'
 import { DayInput } from '../../components/DateInput'
+import { MonthSelect } from '../../components/MonthSelect'
 import { DAY_INPUT_ERROR, formatDateTime, formatDay, formatMonth, formatNumber, parseDayInput } from '../../lib/format'
 import { useApi, useServices, useSession } from '../../lib/services'
 import type { Report, ReportCreate, ReportDeleted, ReportKind } from '../../lib/types'
@@ -122,7 +123,7 @@ function NewReport({ isAdmin }: { isAdmin: boolean }) {
         ) : (
           <label className="field">
             <span>Month</span>
-            <input type="month" value={month} onChange={(e) => change(() => setMonth(e.target.value))} aria-invalid={error?.field === 'params.month'} placeholder="YYYY-MM" />
+            <MonthSelect value={month} latest={thisMonth()} onChange={(m) => change(() => setMonth(m))} aria-invalid={error?.field === 'params.month'} />
             {fieldError('params.month')}
           </label>
         )}
