@@ -314,3 +314,45 @@ func BenchmarkBroadcastWebSocket(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*fanout), "ns/send")
 }
+
+// BenchmarkBulkBroadcast is the broadcast side of SendBulk: one message to
+// fanout connections per op while a pool writer applies them, as in a
+// fan-out to many dashboards, the next once it is applied. Its B/op is the list's growth: the two
+// buffers of bulkSends should serve every burst once they are as large as
+// one.
+func BenchmarkBulkBroadcast(b *testing.B) {
+	const fanout = 4000
+	conns := make([]*Conn, fanout)
+	for i := range conns {
+		conns[i] = &Conn{closed: true} // enqueue refuses at once
+	}
+	stop := make(chan struct{})
+	applied := make(chan struct{})
+	go func() {
+		defer close(applied)
+		for {
+			select {
+			case <-stop:
+				applyBulk()
+				return
+			default:
+			}
+			applyBulk()
+			runtime.Gosched()
+		}
+	}()
+	msg := benchPackets[0].Data
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for _, c := range conns {
+			bulk.add(c, msg, false)
+		}
+		for bulk.active.Load() { // the next event comes once this one is out
+			runtime.Gosched()
+		}
+	}
+	b.StopTimer()
+	close(stop)
+	<-applied
+}

@@ -71,14 +71,17 @@ func applyBulk() {
 	for {
 		b.mu.Lock()
 		items := b.items
-		b.items, b.spare = b.spare, nil
 		if len(items) == 0 {
 			// Everything added before is applied: the batches before this
-			// one were, under applyMu.
+			// one were, under applyMu. The empty list stays, and so does
+			// the spare: both buffers keep their size for the next bursts
+			// (dropping one here made every burst added while another was
+			// applied grow a list from nothing).
 			b.active.Store(false)
 			b.mu.Unlock()
 			break
 		}
+		b.items, b.spare = b.spare, nil
 		b.mu.Unlock()
 		for i := range items {
 			it := &items[i]

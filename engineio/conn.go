@@ -36,7 +36,7 @@ type Conn struct {
 	spare      []Packet // recycled backing array of a flushed queue
 
 	id  string
-	req *http.Request
+	req *handshakeRequest
 
 	// deliverMu is held while OnMessage or OnClose runs: they never run
 	// concurrently, whichever transport or timer triggers them.
@@ -81,7 +81,7 @@ func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
 	c := &Conn{
 		srv:       s,
 		id:        id,
-		req:       detachRequest(r),
+		req:       newHandshakeRequest(r),
 		transport: transport,
 	}
 	if transport == TransportPolling {
@@ -90,34 +90,19 @@ func newConn(s *Server, id string, r *http.Request, transport string) *Conn {
 	return c
 }
 
-// detachRequest copies what an application may want from the handshake
-// request, without the body or anything tied to the request's lifetime.
-// The header map is kept rather than cloned: net/http makes one per
-// request and forgets it when the handler returns, and the session is
-// the only one left holding it.
-func detachRequest(r *http.Request) *http.Request {
-	u := *r.URL
-	return &http.Request{
-		Method:     r.Method,
-		URL:        &u,
-		Proto:      r.Proto,
-		ProtoMajor: r.ProtoMajor,
-		ProtoMinor: r.ProtoMinor,
-		Header:     r.Header,
-		Body:       http.NoBody,
-		Host:       r.Host,
-		RemoteAddr: r.RemoteAddr,
-		RequestURI: r.RequestURI,
-		TLS:        r.TLS,
-	}
-}
-
 // ID returns the session id.
 func (c *Conn) ID() string { return c.id }
 
 // Request returns a copy of the handshake request without its body; it is
-// safe to keep.
-func (c *Conn) Request() *http.Request { return c.req }
+// safe to keep and to modify. Each call returns a new copy, rebuilt from
+// the compact form that the session keeps (see the package doc, Memory):
+// call it when needed rather than keeping it for every session, and
+// prefer RemoteAddr for the address alone.
+func (c *Conn) Request() *http.Request { return c.req.request() }
+
+// RemoteAddr returns the handshake request's RemoteAddr, without the cost
+// of Request.
+func (c *Conn) RemoteAddr() string { return c.req.remoteAddr }
 
 // Transport returns the current transport: "polling" or "websocket".
 func (c *Conn) Transport() string {

@@ -26,8 +26,14 @@ var ErrAckSent = errors.New("socketio: acknowledgement already sent")
 // On registers the handler of event, replacing any previous one.
 func (s *Socket) On(event string, h EventHandler) {
 	s.mu.Lock()
-	s.handlers[event] = h
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	for i := range s.handlers {
+		if s.handlers[i].event == event {
+			s.handlers[i].h = h
+			return
+		}
+	}
+	s.handlers = append(s.handlers, eventHandler{event, h})
 }
 
 // EmitWithAck sends an event and waits for the client's acknowledgement,
@@ -43,6 +49,9 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Ar
 	if s.state != stateConnected {
 		s.mu.Unlock()
 		return Args{}, ErrDisconnected
+	}
+	if s.acks == nil {
+		s.acks = make(map[uint64]func(Args, bool))
 	}
 	s.acks[id] = func(a Args, ok bool) {
 		if ok {
@@ -110,7 +119,13 @@ func (s *Socket) dispatch(p *Packet) {
 		return
 	}
 	s.mu.Lock()
-	h := s.handlers[name]
+	var h EventHandler
+	for i := range s.handlers {
+		if s.handlers[i].event == name {
+			h = s.handlers[i].h
+			break
+		}
+	}
 	s.mu.Unlock()
 	s.ns.srv.opts.Hooks.eventReceived(s.ns.name, name, h != nil)
 	var ack AckFunc

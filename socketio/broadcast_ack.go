@@ -159,6 +159,9 @@ func (s *Socket) deliverWithAck(frames [][]byte, id uint64, answered func(Args))
 		s.mu.Unlock()
 		return false
 	}
+	if s.acks == nil {
+		s.acks = make(map[uint64]func(Args, bool))
+	}
 	s.acks[id] = func(a Args, ok bool) {
 		if ok {
 			answered(a)

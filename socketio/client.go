@@ -3,6 +3,7 @@ package socketio
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 type conn interface {
 	ID() string
 	Request() *http.Request
+	RemoteAddr() string
 	Transport() string
 	OnMessage(fn func(data []byte, binary bool))
 	OnClose(fn func(reason string, err error))
@@ -31,18 +33,30 @@ type client struct {
 	conn conn
 	dec  Decoder // only used by the connection's message callback
 
-	mu        sync.Mutex
-	sockets   map[string]*Socket // by namespace name
+	mu sync.Mutex
+	// sockets has one socket per namespace joined: a few at most, so a
+	// slice (an idle connection's footprint counts, see doc.go).
+	sockets   []*Socket
 	closed    bool
 	connected bool
-	timer     *time.Timer
+	timer     *time.Timer // the connect timeout, until a socket connects
+}
+
+// socketLocked returns the socket of namespace name, or nil; cl.mu must be
+// held.
+func (cl *client) socketLocked(name string) *Socket {
+	for _, s := range cl.sockets {
+		if s.ns.name == name {
+			return s
+		}
+	}
+	return nil
 }
 
 func (srv *Server) accept(c conn) {
 	cl := &client{
-		srv:     srv,
-		conn:    c,
-		sockets: make(map[string]*Socket),
+		srv:  srv,
+		conn: c,
 		dec: Decoder{
 			MaxAttachments:     srv.opts.MaxAttachments,
 			MaxAttachmentBytes: srv.opts.MaxAttachmentBytes,
@@ -104,7 +118,7 @@ func (cl *client) onMessage(data []byte, binary bool) {
 		return
 	}
 	cl.mu.Lock()
-	s := cl.sockets[p.Namespace]
+	s := cl.socketLocked(p.Namespace)
 	cl.mu.Unlock()
 	switch {
 	case p.Type == PacketConnect && s == nil:
@@ -123,23 +137,31 @@ func (cl *client) onMessage(data []byte, binary bool) {
 }
 
 func (cl *client) connect(p *Packet) {
-	auth := p.Data
-	r := cl.conn.Request()
-	hs := newHandshake(r, auth)
-	ns := cl.srv.namespace(p.Namespace, hs)
+	hs := handshakeData{auth: p.Data, time: time.Now().UnixNano()}
+	if len(hs.auth) == 0 {
+		hs.auth = emptyAuth
+	}
+	var full *Handshake // built only if a dynamic namespace's match asks
+	ns := cl.srv.namespace(p.Namespace, func() *Handshake {
+		if full == nil {
+			full = hs.build(cl.conn)
+		}
+		return full
+	})
 	if ns == nil {
 		cl.sendPacket(&Packet{Type: PacketConnectError, Namespace: p.Namespace,
 			Data: json.RawMessage(`{"message":"Invalid namespace"}`)})
 		return
 	}
 	cl.mu.Lock()
-	if cl.closed || cl.sockets[ns.name] != nil {
+	if cl.closed || cl.socketLocked(ns.name) != nil {
 		cl.mu.Unlock()
 		return
 	}
 	s := newSocket(ns, cl, hs)
+	s.hs = full
 	s.running = true // run is the socket's first handler goroutine
-	cl.sockets[ns.name] = s
+	cl.sockets = append(cl.sockets, s)
 	cl.mu.Unlock()
 	go s.run()
 }
@@ -151,14 +173,15 @@ func (cl *client) connectedOne() {
 	cl.connected = true
 	if cl.timer != nil {
 		cl.timer.Stop()
+		cl.timer = nil // not kept for the connection's life
 	}
 	cl.mu.Unlock()
 }
 
 func (cl *client) remove(s *Socket) {
 	cl.mu.Lock()
-	if cl.sockets[s.ns.name] == s {
-		delete(cl.sockets, s.ns.name)
+	if i := slices.Index(cl.sockets, s); i >= 0 {
+		cl.sockets = slices.Delete(cl.sockets, i, i+1)
 	}
 	cl.mu.Unlock()
 }
@@ -174,11 +197,9 @@ func (cl *client) closeAll(reason DisconnectReason) {
 	cl.closed = true
 	if cl.timer != nil {
 		cl.timer.Stop()
+		cl.timer = nil
 	}
-	list := make([]*Socket, 0, len(cl.sockets))
-	for _, s := range cl.sockets {
-		list = append(list, s)
-	}
+	list := slices.Clone(cl.sockets)
 	cl.mu.Unlock()
 	for _, s := range list {
 		s.onClose(reason)
@@ -189,10 +210,7 @@ func (cl *client) closeAll(reason DisconnectReason) {
 // then closes the connection (the queued packets are flushed first).
 func (cl *client) disconnectAll() {
 	cl.mu.Lock()
-	list := make([]*Socket, 0, len(cl.sockets))
-	for _, s := range cl.sockets {
-		list = append(list, s)
-	}
+	list := slices.Clone(cl.sockets)
 	cl.mu.Unlock()
 	for _, s := range list {
 		if s.Connected() {

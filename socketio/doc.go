@@ -77,4 +77,19 @@
 // replay are held back and then delivered, minus those at or before the
 // last replayed offset. A SessionStore backed by a database lets clients
 // resume across a server restart.
+//
+// # Memory
+//
+// An idle connection joined to a namespace costs about 2.4 kB of heap
+// with a browser's headers, checked by TestIdleSocketMemory (about 3.4 kB
+// of RSS at 10,000 clients). For that, a socket builds what it may never
+// need only when asked: Socket.Handshake is built on its first call, from
+// the auth object and the Engine.IO connection's compact handshake request
+// (see engineio.Conn.Request), then kept and returned again; Socket.Auth
+// and Socket.Address give those parts without building it, and Socket.Info
+// (FetchSockets) uses a Handshake built for the occasion when the socket
+// has none, without keeping it. A socket's rooms, event handlers and
+// pending acknowledgements take memory only once it has some (its own
+// room is a flag, and the room index keeps a one-socket room without a set
+// of its own), and a connection keeps no timer once a namespace is joined.
 package socketio

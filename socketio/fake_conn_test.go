@@ -30,6 +30,7 @@ func newFakeConn() *fakeConn {
 
 func (c *fakeConn) ID() string                      { return c.id }
 func (c *fakeConn) Request() *http.Request          { return c.req }
+func (c *fakeConn) RemoteAddr() string              { return c.req.RemoteAddr }
 func (c *fakeConn) Transport() string               { return "websocket" }
 func (c *fakeConn) OnMessage(fn func([]byte, bool)) { c.onMessage = fn }
 func (c *fakeConn) OnClose(fn func(string, error))  { c.onClose = fn }

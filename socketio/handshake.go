@@ -21,8 +21,7 @@ type Handshake struct {
 	// sent none. With connection state recovery the client adds its "pid"
 	// and "offset" to it, as the reference server shows them too.
 	Auth json.RawMessage `json:"auth"`
-	// Headers are the opening request's, shared by every socket of the
-	// session and with engineio.Conn.Request: read-only.
+	// Headers are the opening request's.
 	Headers http.Header `json:"headers"`
 	Query   url.Values  `json:"query"`
 	// Address is the remote IP address of the opening request.
@@ -35,25 +34,45 @@ type Handshake struct {
 // DecodeAuth decodes the auth object into v.
 func (h *Handshake) DecodeAuth(v any) error { return json.Unmarshal(h.Auth, v) }
 
-func newHandshake(r *http.Request, auth json.RawMessage) *Handshake {
+// handshakeData is what a socket keeps of its handshake: the rest is the
+// connection's (engineio.Conn keeps its request in a compact form), and a
+// Handshake is built from both only when asked for (Socket.Handshake,
+// Socket.Info), which keeps idle sockets small.
+type handshakeData struct {
+	auth json.RawMessage
+	time int64 // Unix nanoseconds
+}
+
+var emptyAuth = json.RawMessage("{}")
+
+// build returns the full handshake, with the connection's request.
+func (d *handshakeData) build(c conn) *Handshake {
+	return newHandshake(c.Request(), d.auth, time.Unix(0, d.time))
+}
+
+func newHandshake(r *http.Request, auth json.RawMessage, t time.Time) *Handshake {
 	if len(auth) == 0 {
-		auth = json.RawMessage("{}")
+		auth = emptyAuth
 	}
-	h := &Handshake{Auth: auth, Time: time.Now()}
+	h := &Handshake{Auth: auth, Time: t}
 	if r != nil {
-		// The Engine.IO request's headers are a private copy that nobody
-		// modifies: shared, not cloned again (an idle connection's
-		// footprint is mostly its handshake).
+		// The request is a copy made for this handshake: its headers are
+		// not cloned again.
 		h.Headers = r.Header
 		h.Query = r.URL.Query()
-		h.Address = r.RemoteAddr
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			h.Address = host
-		}
+		h.Address = remoteIP(r.RemoteAddr)
 		h.Secure = r.TLS != nil
 		h.URL = r.URL.String()
 	}
 	return h
+}
+
+// remoteIP is the IP address of a RemoteAddr, or addr itself.
+func remoteIP(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
 }
 
 // Middleware runs before a socket joins its namespace. It sees the socket's

@@ -15,14 +15,20 @@ import "github.com/livedesk/livedesk/engineio"
 // reconnect by itself), rather than letting one client grow the server's
 // memory without end. The first event of an empty inbox is always taken.
 
-// inbox is a FIFO of event packets; the socket's qmu guards it.
+// inbox is a FIFO of event packets; the socket's qmu guards it. A socket
+// has one only while events wait (nil is empty): most sockets are idle.
 type inbox struct {
 	events []*Packet
 	head   int
 	bytes  int
 }
 
-func (q *inbox) len() int { return len(q.events) - q.head }
+func (q *inbox) len() int {
+	if q == nil {
+		return 0
+	}
+	return len(q.events) - q.head
+}
 
 func (q *inbox) push(p *Packet) {
 	q.events = append(q.events, p)
@@ -42,8 +48,10 @@ func (q *inbox) pop() *Packet {
 
 // drop forgets the queued events of a socket that left.
 func (q *inbox) drop() {
-	clear(q.events)
-	q.events, q.head, q.bytes = nil, 0, 0
+	if q != nil {
+		clear(q.events)
+		q.events, q.head, q.bytes = nil, 0, 0
+	}
 }
 
 func packetSize(p *Packet) int {
@@ -68,6 +76,9 @@ func (s *Socket) enqueue(p *Packet) bool {
 		(n >= opts.MaxPendingEvents || s.queue.bytes+packetSize(p) > opts.MaxPendingBytes) {
 		s.qmu.Unlock()
 		return false
+	}
+	if s.queue == nil {
+		s.queue = new(inbox)
 	}
 	s.queue.push(p)
 	start := !s.running
@@ -101,11 +112,13 @@ func (s *Socket) work() {
 			// Closed: running stays true so that onClose does not notify a
 			// second time, and the events not yet handled are dropped.
 			s.queue.drop()
+			s.queue = nil
 			s.qmu.Unlock()
 			s.notifyDisconnect()
 			return
 		}
 		if s.queue.len() == 0 {
+			s.queue = nil
 			s.running = false
 			s.qmu.Unlock()
 			return

@@ -21,7 +21,64 @@ func shardOf(key string) uint32 {
 
 type roomShard struct {
 	mu    sync.RWMutex
-	rooms map[string]map[*Socket]struct{}
+	rooms map[string]roomMembers
+}
+
+// roomMembers is the set of a room's sockets. Most rooms have one, the
+// room of each socket's id: it is stored in the index's entry, without a
+// map of its own (a map per socket was ~150 bytes of an idle connection).
+type roomMembers struct {
+	one  *Socket              // the only member, when more is nil
+	more map[*Socket]struct{} // the members, when there are several
+}
+
+// all yields the members.
+func (m roomMembers) all(yield func(*Socket) bool) {
+	if m.more == nil {
+		if m.one != nil {
+			yield(m.one)
+		}
+		return
+	}
+	for s := range m.more {
+		if !yield(s) {
+			return
+		}
+	}
+}
+
+// with returns the set with s added.
+func (m roomMembers) with(s *Socket) roomMembers {
+	switch {
+	case m.more != nil:
+		m.more[s] = struct{}{}
+	case m.one == nil || m.one == s:
+		m.one = s
+	default:
+		m.more = map[*Socket]struct{}{m.one: {}, s: {}}
+		m.one = nil
+	}
+	return m
+}
+
+// without returns the set with s removed; ok is false when it is empty.
+func (m roomMembers) without(s *Socket) (_ roomMembers, ok bool) {
+	if m.more == nil {
+		if m.one == s {
+			return roomMembers{}, false
+		}
+		return m, m.one != nil
+	}
+	delete(m.more, s)
+	switch len(m.more) {
+	case 0:
+		return roomMembers{}, false
+	case 1:
+		for o := range m.more {
+			return roomMembers{one: o}, true
+		}
+	}
+	return m, true
 }
 
 // MemoryAdapter is the single-node Adapter, and the local part of cluster
@@ -39,7 +96,7 @@ func NewMemoryAdapter(ns *Namespace) Adapter { return newMemoryAdapter(ns) }
 func newMemoryAdapter(ns *Namespace) *MemoryAdapter {
 	a := &MemoryAdapter{ns: ns}
 	for i := range a.shards {
-		a.shards[i].rooms = make(map[string]map[*Socket]struct{})
+		a.shards[i].rooms = make(map[string]roomMembers)
 	}
 	return a
 }
@@ -49,12 +106,7 @@ func (a *MemoryAdapter) AddAll(s *Socket, rooms []string) {
 	for _, room := range rooms {
 		sh := &a.shards[shardOf(room)]
 		sh.mu.Lock()
-		m := sh.rooms[room]
-		if m == nil {
-			m = make(map[*Socket]struct{})
-			sh.rooms[room] = m
-		}
-		m[s] = struct{}{}
+		sh.rooms[room] = sh.rooms[room].with(s)
 		sh.mu.Unlock()
 	}
 }
@@ -63,9 +115,10 @@ func (a *MemoryAdapter) AddAll(s *Socket, rooms []string) {
 func (a *MemoryAdapter) Del(s *Socket, room string) {
 	sh := &a.shards[shardOf(room)]
 	sh.mu.Lock()
-	if m := sh.rooms[room]; m != nil {
-		delete(m, s)
-		if len(m) == 0 {
+	if m, found := sh.rooms[room]; found {
+		if m, ok := m.without(s); ok {
+			sh.rooms[room] = m
+		} else {
 			delete(sh.rooms, room)
 		}
 	}
@@ -115,7 +168,7 @@ func (a *MemoryAdapter) collect(list []*Socket, opts BroadcastOptions) []*Socket
 		for _, room := range opts.Except {
 			sh := &a.shards[shardOf(room)]
 			sh.mu.RLock()
-			for s := range sh.rooms[room] {
+			for s := range sh.rooms[room].all {
 				except[s] = struct{}{}
 			}
 			sh.mu.RUnlock()
@@ -132,7 +185,7 @@ func (a *MemoryAdapter) collect(list []*Socket, opts BroadcastOptions) []*Socket
 		room := opts.Rooms[0]
 		sh := &a.shards[shardOf(room)]
 		sh.mu.RLock()
-		for s := range sh.rooms[room] {
+		for s := range sh.rooms[room].all {
 			if keep(s) {
 				list = append(list, s)
 			}
@@ -144,7 +197,7 @@ func (a *MemoryAdapter) collect(list []*Socket, opts BroadcastOptions) []*Socket
 	for _, room := range opts.Rooms {
 		sh := &a.shards[shardOf(room)]
 		sh.mu.RLock()
-		for s := range sh.rooms[room] {
+		for s := range sh.rooms[room].all {
 			if _, dup := seen[s]; dup || !keep(s) {
 				continue
 			}

@@ -269,11 +269,8 @@ func (s *Socket) connect(recovered bool) bool {
 		s.pid = newID()
 	}
 	s.state = stateConnected
-	s.rooms[s.id] = struct{}{}
-	rooms := make([]string, 0, len(s.rooms))
-	for r := range s.rooms {
-		rooms = append(rooms, r)
-	}
+	s.inOwnRoom = true
+	rooms := s.appendRoomsLocked(make([]string, 0, s.roomCountLocked()))
 	sh := &ns.shards[shardOf(s.id)]
 	sh.mu.Lock()
 	sh.sockets[s.id] = s

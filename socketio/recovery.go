@@ -167,9 +167,7 @@ func (srv *Server) saveSession(s *Socket) {
 		Offset: s.lastOffset, DisconnectedAt: time.Now(),
 	}
 	for r := range s.rooms {
-		if r != s.id {
-			sess.Rooms = append(sess.Rooms, r)
-		}
+		sess.Rooms = append(sess.Rooms, r)
 	}
 	s.mu.Unlock()
 	if sess.PID == "" {
@@ -219,7 +217,7 @@ func (srv *Server) saveSessions(ctx context.Context, store SessionBatchStore, se
 // belongs to this namespace and has not expired. It returns the session and
 // the client's offset.
 func (srv *Server) restoreSession(ctx context.Context, s *Socket) (sess Session, offset string, ok bool) {
-	pid, offset, asked := parseRecovery(s.handshake.Auth)
+	pid, offset, asked := parseRecovery(s.hsData.auth)
 	if !asked {
 		return Session{}, "", false
 	}
@@ -241,7 +239,7 @@ func (srv *Server) restoreSession(ctx context.Context, s *Socket) (sess Session,
 		s.data = sess.Data
 	}
 	for _, r := range sess.Rooms {
-		s.rooms[r] = struct{}{}
+		s.addRoomLocked(r)
 	}
 	s.lastOffset = offset
 	s.recovery = &recoveryState{last: offset, max: srv.opts.Recovery.MaxHeldBack}

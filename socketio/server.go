@@ -167,8 +167,9 @@ func (srv *Server) OfMatch(match func(name string, h *Handshake) bool, setup fun
 }
 
 // namespace finds or creates the namespace a client asks for, or returns
-// nil when it is refused.
-func (srv *Server) namespace(name string, h *Handshake) *Namespace {
+// nil when it is refused. The handshake is built only for a dynamic
+// namespace's match.
+func (srv *Server) namespace(name string, h func() *Handshake) *Namespace {
 	srv.mu.RLock()
 	ns, dyn := srv.namespaces[name], srv.dynamic
 	srv.mu.RUnlock()
@@ -176,7 +177,7 @@ func (srv *Server) namespace(name string, h *Handshake) *Namespace {
 		return ns
 	}
 	for _, d := range dyn {
-		if !d.match(name, h) {
+		if !d.match(name, h()) {
 			continue
 		}
 		// dynMu makes creation and setup happen once per name, and before

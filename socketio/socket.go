@@ -49,7 +49,7 @@ func (r DisconnectReason) recoverable() bool {
 // ErrDisconnected is returned by operations on a socket that left.
 var ErrDisconnected = errors.New("socketio: socket disconnected")
 
-type socketState int
+type socketState uint8
 
 const (
 	stateConnecting socketState = iota
@@ -64,6 +64,9 @@ type Socket struct {
 	// those below it.
 	mu         sync.Mutex
 	state      socketState
+	inOwnRoom  bool // in the room named by its id (rooms holds the others)
+	recovered  bool
+	running    bool           // under qmu: the handler goroutine runs
 	recovery   *recoveryState // non-nil while missed events are replayed
 	lastOffset string
 	// sendMu orders the socket's outgoing packets where it matters: the
@@ -75,40 +78,105 @@ type Socket struct {
 	client *client
 	conn   conn // client.conn, here so that a broadcast reads one line less
 
-	ns        *Namespace
-	handshake *Handshake
-	ctx       context.Context
-	cancel    context.CancelFunc
+	ns     *Namespace
+	hsData handshakeData
+	hs     *Handshake // built on demand from hsData and the connection
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	// The handler goroutine runs only while there is work: the connect
 	// sequence, queued events or the disconnect notification, so that an
 	// idle socket costs no goroutine. qmu guards the two fields below.
-	qmu     sync.Mutex
-	running bool
-	queue   inbox // see inbox.go
+	qmu   sync.Mutex
+	queue *inbox // see inbox.go; running is above
 
-	id, pid      string
-	reason       DisconnectReason
+	id, pid string
+	reason  DisconnectReason
+	// The maps and slices below are made on first use: an idle socket
+	// that joined no room and awaits no acknowledgement has none. The
+	// socket's own room is inOwnRoom rather than an entry of rooms.
 	rooms        map[string]struct{}
 	data         json.RawMessage
-	handlers     map[string]EventHandler
+	handlers     []eventHandler // a few: a slice searched in order
 	onDisconnect []func(reason DisconnectReason)
 	// acks are called with the client's answer (ok) or, when the socket
 	// leaves, with ok false; the ids come from the namespace, so that a
 	// broadcast uses one id for all its sockets, as the reference does.
-	acks      map[uint64]func(a Args, ok bool)
-	recovered bool
+	acks map[uint64]func(a Args, ok bool)
 }
 
-func newSocket(ns *Namespace, cl *client, hs *Handshake) *Socket {
+type eventHandler struct {
+	event string
+	h     EventHandler
+}
+
+func newSocket(ns *Namespace, cl *client, hs handshakeData) *Socket {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Socket{
-		ns: ns, client: cl, conn: cl.conn, handshake: hs, ctx: ctx, cancel: cancel,
-		id:       newID(),
-		rooms:    make(map[string]struct{}),
-		handlers: make(map[string]EventHandler),
-		acks:     make(map[uint64]func(Args, bool)),
+		ns: ns, client: cl, conn: cl.conn, hsData: hs, ctx: ctx, cancel: cancel,
+		id: newID(),
 	}
+}
+
+// inRoomLocked reports whether the socket is in room; s.mu must be held.
+func (s *Socket) inRoomLocked(room string) bool {
+	if room == s.id {
+		return s.inOwnRoom
+	}
+	_, ok := s.rooms[room]
+	return ok
+}
+
+// addRoomLocked adds room and reports whether it was not there; s.mu
+// must be held.
+func (s *Socket) addRoomLocked(room string) bool {
+	if s.inRoomLocked(room) {
+		return false
+	}
+	if room == s.id {
+		s.inOwnRoom = true
+	} else {
+		if s.rooms == nil {
+			s.rooms = make(map[string]struct{})
+		}
+		s.rooms[room] = struct{}{}
+	}
+	return true
+}
+
+// delRoomLocked removes room and reports whether it was there; s.mu must
+// be held.
+func (s *Socket) delRoomLocked(room string) bool {
+	if !s.inRoomLocked(room) {
+		return false
+	}
+	if room == s.id {
+		s.inOwnRoom = false
+	} else {
+		delete(s.rooms, room)
+	}
+	return true
+}
+
+// appendRoomsLocked appends the socket's rooms, its own included, in no
+// particular order; s.mu must be held.
+func (s *Socket) appendRoomsLocked(out []string) []string {
+	if s.inOwnRoom {
+		out = append(out, s.id)
+	}
+	for r := range s.rooms {
+		out = append(out, r)
+	}
+	return out
+}
+
+// roomCountLocked is the number of the socket's rooms; s.mu must be held.
+func (s *Socket) roomCountLocked() int {
+	n := len(s.rooms)
+	if s.inOwnRoom {
+		n++
+	}
+	return n
 }
 
 // ID returns the socket's id; a recovered socket keeps its previous id.
@@ -121,8 +189,38 @@ func (s *Socket) ID() string {
 // Namespace returns the socket's namespace.
 func (s *Socket) Namespace() *Namespace { return s.ns }
 
-// Handshake returns what the client presented when it connected.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+// Handshake returns what the client presented when it connected. It is
+// built on the first call, from the connection's handshake request, and
+// the same one returned afterwards; Auth and Address give those parts
+// without building it (see the package doc, Memory).
+func (s *Socket) Handshake() *Handshake {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hs == nil {
+		s.hs = s.hsData.build(s.conn)
+	}
+	return s.hs
+}
+
+// Auth returns the auth object of the CONNECT packet, as
+// Handshake().Auth.
+func (s *Socket) Auth() json.RawMessage { return s.hsData.auth }
+
+// Address returns the remote IP address of the request that opened the
+// connection, as Handshake().Address.
+func (s *Socket) Address() string { return remoteIP(s.conn.RemoteAddr()) }
+
+// handshakeInfo returns the handshake for SocketInfo: the one built if
+// any, else a new one that the socket does not keep.
+func (s *Socket) handshakeInfo() *Handshake {
+	s.mu.Lock()
+	hs := s.hs
+	s.mu.Unlock()
+	if hs == nil {
+		hs = s.hsData.build(s.conn)
+	}
+	return hs
+}
 
 // Context is cancelled when the socket disconnects.
 func (s *Socket) Context() context.Context { return s.ctx }
@@ -192,8 +290,7 @@ func (s *Socket) Join(rooms ...string) {
 	}
 	added := rooms[:0:0]
 	for _, r := range rooms {
-		if _, ok := s.rooms[r]; !ok {
-			s.rooms[r] = struct{}{}
+		if s.addRoomLocked(r) {
 			added = append(added, r)
 		}
 	}
@@ -215,8 +312,7 @@ func (s *Socket) Leave(rooms ...string) {
 		return
 	}
 	for _, r := range rooms {
-		if _, ok := s.rooms[r]; ok {
-			delete(s.rooms, r)
+		if s.delRoomLocked(r) {
 			if s.state == stateConnected {
 				s.ns.adapter.Del(s, r)
 			}
@@ -227,10 +323,7 @@ func (s *Socket) Leave(rooms ...string) {
 // Rooms lists the rooms the socket is in, its own id included, sorted.
 func (s *Socket) Rooms() []string {
 	s.mu.Lock()
-	out := make([]string, 0, len(s.rooms))
-	for r := range s.rooms {
-		out = append(out, r)
-	}
+	out := s.appendRoomsLocked(make([]string, 0, s.roomCountLocked()))
 	s.mu.Unlock()
 	sort.Strings(out)
 	return out
@@ -241,7 +334,7 @@ func (s *Socket) Info() SocketInfo {
 	s.mu.Lock()
 	id, data := s.id, s.data
 	s.mu.Unlock()
-	return SocketInfo{ID: id, Namespace: s.ns.name, Rooms: s.Rooms(), Handshake: s.handshake, Data: data}
+	return SocketInfo{ID: id, Namespace: s.ns.name, Rooms: s.Rooms(), Handshake: s.handshakeInfo(), Data: data}
 }
 
 // To returns a broadcast operator that reaches the sockets in rooms except

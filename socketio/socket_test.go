@@ -16,6 +16,8 @@ func TestMiddleware(t *testing.T) {
 	t.Parallel()
 	type seen struct {
 		auth, header, query, addr string
+		// The socket's accessors agree with its handshake, built once.
+		consistent bool
 	}
 	tests := []struct {
 		name string
@@ -43,7 +45,8 @@ func TestMiddleware(t *testing.T) {
 						h := s.Handshake()
 						var a struct{ Token string }
 						_ = h.DecodeAuth(&a)
-						got <- seen{a.Token, h.Headers.Get("User-Agent"), h.Query.Get("EIO"), h.Address}
+						got <- seen{a.Token, h.Headers.Get("User-Agent"), h.Query.Get("EIO"), h.Address,
+							s.Handshake() == h && string(s.Auth()) == string(h.Auth) && s.Address() == h.Address}
 						return nil
 					})
 					if tt.mw != nil {
@@ -63,8 +66,8 @@ func TestMiddleware(t *testing.T) {
 					t.Fatalf("answer %q, want prefix %q", ans, tt.want)
 				}
 				s := waitFor(t, got)
-				if s.query != "4" || s.addr != "127.0.0.1" || s.header == "" {
-					t.Fatalf("middleware saw %+v, want EIO=4, 127.0.0.1 and a User-Agent", s)
+				if s.query != "4" || s.addr != "127.0.0.1" || s.header == "" || !s.consistent {
+					t.Fatalf("middleware saw %+v, want EIO=4, 127.0.0.1, a User-Agent and consistent accessors", s)
 				}
 				if tt.mw == nil {
 					waitFor(t, connected)

@@ -231,6 +231,11 @@ func (s *seeder) makePlans(cfg Config) {
 			p.joinDay = -1 - s.rnd.IntN(45)
 		}
 		p.joined = s.dayAt(p.joinDay, 10+s.rnd.IntN(8), s.rnd.IntN(60))
+		// One joining later today joins now instead, so that the demo has
+		// all its customers whatever the hour it is seeded.
+		if p.joined.After(s.now) {
+			p.joined = s.now
+		}
 		switch vendorCatalog[p.vendor].kind {
 		case dairy:
 			p.every = 2 // every other day, or daily for most

@@ -87,7 +87,7 @@ func customersCSV(exp *domain.CustomerExport) []byte {
 		}
 		_ = w.Write([]string{strconv.FormatInt(c.ID, 10), cell(c.Name), cell(c.Phone), cell(c.Email), cell(c.Address),
 			cell(exp.AreaNames[c.AreaID]), string(c.Status), strconv.FormatInt(c.VendorID, 10), cell(exp.VendorNames[c.VendorID]),
-			strconv.FormatInt(c.BalanceCents, 10), money(c.BalanceCents), last, c.CreatedAt.UTC().Format(time.RFC3339)})
+			strconv.FormatInt(c.BalanceCents, 10), domain.MajorUnits(c.BalanceCents), last, c.CreatedAt.UTC().Format(time.RFC3339)})
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -43,7 +43,7 @@ func TestSettings(t *testing.T) {
 				found = append(found, m)
 			}
 		}
-		if len(found) != 1 || found[0]["entity"] != "settings" || found[0]["summary"] != "Payments above 5000.00 now ask for a confirmation (set by Ada Admin)" {
+		if len(found) != 1 || found[0]["entity"] != "settings" || found[0]["summary"] != "Payments above ₹5,000.00 now ask for a confirmation (set by Ada Admin)" {
 			t.Fatalf("settings.updated entries = %v (want one: the empty PATCH changes nothing)", found)
 		}
 		if p, _ := found[0]["payload"].(map[string]any); p == nil || p["settings"].(map[string]any)["confirmAboveCents"] != float64(500_000) {

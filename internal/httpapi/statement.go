@@ -60,12 +60,12 @@ func statementCSV(st *domain.Statement) []byte {
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"Statement", cell(st.CustomerName), st.Month, st.Timezone, "", "", ""}) // every row has the same columns
 	_ = w.Write([]string{"date", "time", "kind", "reference", "description", "amount", "balance"})
-	_ = w.Write([]string{st.From, "", "opening", "", "Opening balance", "", money(st.OpeningBalanceCents)})
+	_ = w.Write([]string{st.From, "", "opening", "", "Opening balance", "", domain.MajorUnits(st.OpeningBalanceCents)})
 	for _, l := range st.Lines {
 		_ = w.Write([]string{l.Date, l.At.Format(time.RFC3339), l.Kind, fmt.Sprint(l.RefID), cell(l.Description),
-			money(l.AmountCents), money(l.BalanceCents)})
+			domain.MajorUnits(l.AmountCents), domain.MajorUnits(l.BalanceCents)})
 	}
-	_ = w.Write([]string{st.To, "", "closing", "", "Closing balance", "", money(st.ClosingBalanceCents)})
+	_ = w.Write([]string{st.To, "", "closing", "", "Closing balance", "", domain.MajorUnits(st.ClosingBalanceCents)})
 	w.Flush()
 	return buf.Bytes()
 }
@@ -77,13 +77,4 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-// money formats cents as major units: 1250 → "12.50", -5 → "-0.05".
-func money(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
 }

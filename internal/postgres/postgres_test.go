@@ -92,3 +92,33 @@ func TestPoolMaxConns(t *testing.T) {
 		t.Fatal("a bad pool_max_conns was accepted")
 	}
 }
+
+// TestStatementsStayPrepared checks that a connection prepares a query once
+// and keeps it (pgx's statement cache, its default exec mode): the store
+// relies on it on PostgreSQL, where it keeps no statement cache of its own
+// (see store.CacheStatements, used on SQLite).
+func TestStatementsStayPrepared(t *testing.T) {
+	t.Parallel()
+	db := storetest.OpenPostgres(t)
+	ctx := context.Background()
+	const q = `SELECT COUNT(*) FROM events WHERE seq > ?`
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		for range 3 {
+			var n int
+			if err := tx.QueryRow(ctx, q, 0).Scan(&n); err != nil {
+				return err
+			}
+		}
+		var kept int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = ?`, tx.Dialect().Rebind(q)).Scan(&kept); err != nil {
+			return err
+		}
+		if kept != 1 {
+			t.Errorf("the connection keeps %d prepared statements of the query, want 1", kept)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -39,13 +39,13 @@ func connectError(code, message string) error {
 func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) (err error) {
 	defer func() {
 		if err != nil { // one line per refusal; the token itself is never logged
-			h.log.Info("socket refused", "remote", s.Handshake().Address, "reason", err.Error())
+			h.log.Info("socket refused", "remote", s.Address(), "reason", err.Error())
 		}
 	}()
 	if h.shuttingDown.Load() {
 		return connectError(CodeServerShuttingDown, "the server is restarting")
 	}
-	token, err := tokenOf(s.Handshake().Auth)
+	token, err := tokenOf(s.Auth())
 	if err != nil {
 		h.counters.refused.Add(1)
 		return connectError(domain.ErrorCode(err), domain.ErrorMessage(err))
@@ -56,7 +56,7 @@ func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) (err error) 
 		code := domain.ErrorCode(err)
 		if code != CodeTokenExpired {
 			code = CodeTokenInvalid
-			h.security(ctx, domain.SecurityTokenRefused, s.Handshake().Address, 0, "socket handshake refused: "+domain.ErrorMessage(err))
+			h.security(ctx, domain.SecurityTokenRefused, s.Address(), 0, "socket handshake refused: "+domain.ErrorMessage(err))
 		}
 		return connectError(code, domain.ErrorMessage(err))
 	}
@@ -69,7 +69,7 @@ func (h *Hub) authenticate(ctx context.Context, s *socketio.Socket) (err error) 
 		return connectError(domain.CodeUnavailable, "the server is busy; retrying")
 	case err != nil || u.Status != domain.UserActive || u.Role != claims.Role:
 		h.counters.refused.Add(1)
-		h.security(ctx, domain.SecurityTokenRefused, s.Handshake().Address, claims.UserID,
+		h.security(ctx, domain.SecurityTokenRefused, s.Address(), claims.UserID,
 			"socket handshake refused: the token's account is gone, suspended or has another role")
 		return connectError(CodeTokenInvalid, "this account cannot connect; log in again")
 	}
@@ -183,7 +183,7 @@ func (h *Hub) onConnection(s *socketio.Socket) {
 	}
 	h.counters.connected.Add(1)
 	h.log.Info("socket connected", "sid", engineio.LogID(s.ID()), "user_id", d.UserID, "role", d.Role,
-		"transport", s.Transport(), "recovered", s.Recovered(), "remote", s.Handshake().Address)
+		"transport", s.Transport(), "recovered", s.Recovered(), "remote", s.Address())
 	exp := newExpiry(h, s, d.ExpiresAt)
 	if d.Role == domain.RoleAdmin {
 		// Asynchronously (and coalesced): a fetch across instances may

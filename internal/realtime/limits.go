@@ -76,7 +76,7 @@ func (l *addrLimits) closed(c *engineio.Conn) {
 // sessionAddr is the client address of a session: its handshake request's
 // RemoteAddr, which clientip.Proxies.Handler has set to the client's.
 func sessionAddr(c *engineio.Conn) string {
-	addr := c.Request().RemoteAddr
+	addr := c.RemoteAddr()
 	if host, _, err := net.SplitHostPort(addr); err == nil {
 		return host
 	}

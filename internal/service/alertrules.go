@@ -139,6 +139,10 @@ func (s *service) evaluateAlerts(ctx context.Context, in AlertInputs) error {
 // largePayments finds unreversed payments above the threshold recorded in
 // the last LargePaymentWindow.
 func largePayments(ctx context.Context, tx *store.Tx, r domain.LargePaymentRule, now time.Time) ([]finding, error) {
+	money, err := textMoney(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.Query(ctx, `SELECT p.id, p.amount_cents, c.name FROM payments p
 		JOIN customers c ON c.id = p.customer_id
 		LEFT JOIN reversals r ON r.entity = 'payment' AND r.entity_id = p.id
@@ -201,6 +205,10 @@ func failureRates(ctx context.Context, tx *store.Tx, r domain.FailureRateRule, t
 // balancesOverLimit finds customers whose balance (what they owe) is above
 // their credit limit, or the business default when they have none.
 func balancesOverLimit(ctx context.Context, tx *store.Tx, r domain.BalanceOverLimitRule) ([]finding, error) {
+	money, err := textMoney(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.Query(ctx, `SELECT id, name, balance_cents, COALESCE(credit_limit_cents, ?) FROM customers
 		WHERE balance_cents > COALESCE(credit_limit_cents, ?) ORDER BY id`, r.DefaultCreditLimitCents, r.DefaultCreditLimitCents)
 	if err != nil {

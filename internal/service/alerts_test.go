@@ -43,7 +43,7 @@ func TestLargePaymentAlert(t *testing.T) {
 		}
 		open := must(svc.Alerts.FindAlerts(ctx, domain.AlertFilter{Status: domain.AlertOpen}))(t)
 		if len(open) != 1 || open[0].Rule != domain.RuleLargePayment || open[0].Subject != (domain.AlertSubject{Entity: "payment", ID: big.Payment.ID}) ||
-			open[0].Severity != domain.SeverityWarning || !strings.Contains(open[0].Message, "10000.00") {
+			open[0].Severity != domain.SeverityWarning || !strings.Contains(open[0].Message, "₹10,000.00") {
 			t.Fatalf("open alerts = %s, want one large_payment on payment %d", mustJSON(t, open), big.Payment.ID)
 		}
 		// The database refuses a second active alert for the same subject.

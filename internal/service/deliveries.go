@@ -231,6 +231,10 @@ func (s *service) CreateDelivery(ctx context.Context, in domain.DeliveryCreate) 
 			d.CustomerID, d.VendorID, d.ScheduledFor, d.Items, d.Quantity, d.AmountCents, d.Status, d.Note, micros(now), micros(now), nullShift(d.Shift)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("failed to insert delivery: %w", err)
 		}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		summary := fmt.Sprintf("Delivery #%d (%s × %d, %s) scheduled for %s on %s by %s",
 			d.ID, d.Items, d.Quantity, money(d.AmountCents), c.Name, d.ScheduledFor, a.Name)
 		return appendEvent(ctx, tx, a, now, domain.ActionDeliveryCreated, domain.EntityDelivery, d.ID, d.VendorID, summary,
@@ -418,8 +422,14 @@ func (s *service) applyDeliveryUpdate(ctx context.Context, tx *store.Tx, a *doma
 			return nil, err
 		}
 	}
+	money := func(int64) string { return "" } // only a delivery delivered says an amount
+	if d.Status == domain.DeliveryDelivered && prev != domain.DeliveryDelivered {
+		if money, err = textMoney(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
 	if err := appendEvent(ctx, tx, a, now, domain.ActionDeliveryUpdated, domain.EntityDelivery, d.ID, owner,
-		deliverySummary(d, prev, changes, a), change); err != nil {
+		deliverySummary(d, prev, changes, a, money), change); err != nil {
 		return nil, err
 	}
 	return change, nil
@@ -437,7 +447,7 @@ type deliveryRequest struct {
 	ExpectedStatus *domain.DeliveryStatus `json:"expectedStatus,omitempty"`
 }
 
-func deliverySummary(d *domain.Delivery, prev domain.DeliveryStatus, changes []string, a *domain.Actor) string {
+func deliverySummary(d *domain.Delivery, prev domain.DeliveryStatus, changes []string, a *domain.Actor, money func(int64) string) string {
 	who := fmt.Sprintf("Delivery #%d for %s", d.ID, d.CustomerName)
 	if d.Status == prev {
 		return fmt.Sprintf("%s: note updated by %s", who, a.Name)

@@ -45,10 +45,10 @@ func TestEventLog(t *testing.T) {
 		}{
 			{domain.ActionCustomerCreated, c.ID, f.VendorA.ID, "Customer Asha Rao added by Ada Admin"},
 			{domain.ActionCustomerUpdated, c.ID, f.VendorA.ID, "Customer Asha Rao updated by Vendor A (address)"},
-			{domain.ActionDeliveryCreated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d (Milk 1L × 2, 45.00) scheduled for Asha Rao on 2026-11-25 by Vendor A", d.ID)},
+			{domain.ActionDeliveryCreated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d (Milk 1L × 2, ₹45.00) scheduled for Asha Rao on 2026-11-25 by Vendor A", d.ID)},
 			{domain.ActionDeliveryUpdated, d.ID, f.VendorA.ID, fmt.Sprintf("Delivery #%d for Asha Rao out for delivery, marked by Vendor A", d.ID)},
 			{domain.ActionCustomerStatus, c.ID, f.VendorA.ID, "Customer Asha Rao marked paused by Vendor A"},
-			{domain.ActionPaymentAdded, 0, f.VendorA.ID, "Payment of 12.50 by cash from Asha Rao, recorded by Ada Admin"},
+			{domain.ActionPaymentAdded, 0, f.VendorA.ID, "Payment of ₹12.50 by cash from Asha Rao, recorded by Ada Admin"},
 			{domain.ActionUserUpdated, u.ID, 0, "Vendor Vendor B suspended by Ada Admin"}, // account events are for admins only
 			{domain.ActionUserCreated, admin2.ID, 0, "Admin Second (second@example.com) added by Ada Admin"},
 		}

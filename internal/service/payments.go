@@ -170,6 +170,10 @@ func (s *service) AddPayment(ctx context.Context, in domain.PaymentCreate) (*dom
 			return err
 		}
 		res = &domain.PaymentResult{Payment: p, Customer: domain.CustomerBalance{ID: c.ID, BalanceCents: balance}, Created: true}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		summary := fmt.Sprintf("Payment of %s by %s from %s, recorded by %s", money(p.AmountCents), methodLabel(p.Method), c.Name, a.Name)
 		return appendEvent(ctx, tx, a, now, domain.ActionPaymentAdded, domain.EntityPayment, p.ID, p.VendorID, summary,
 			map[string]any{"payment": p, "customer": res.Customer})

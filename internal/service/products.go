@@ -139,6 +139,10 @@ func (s *service) CreateProduct(ctx context.Context, in domain.ProductCreate) (*
 			p.VendorID, p.Name, p.Unit, p.PriceCents, boolInt(p.Active), micros(now), micros(now)).Scan(&p.ID); err != nil {
 			return fmt.Errorf("failed to insert product: %w", err)
 		}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, a, now, domain.ActionProductCreated, domain.EntityProduct, p.ID, p.VendorID,
 			fmt.Sprintf("Product %s (%s per %s) added by %s", p.Name, money(p.PriceCents), p.Unit, a.Name),
 			map[string]any{"product": p, "change": "created"})
@@ -186,6 +190,10 @@ func (s *service) UpdateProduct(ctx context.Context, id int64, in domain.Product
 			changes = append(changes, "unit")
 		}
 		if price != p.PriceCents {
+			money, err := textMoney(ctx, tx)
+			if err != nil {
+				return err
+			}
 			changes = append(changes, fmt.Sprintf("price %s → %s", money(p.PriceCents), money(price)))
 		}
 		if active != p.Active {
@@ -300,6 +308,10 @@ func (s *service) SetCustomerRate(ctx context.Context, customerID, productID int
 			c.ID, p.ID, in.PriceCents, micros(now)); err != nil {
 			return fmt.Errorf("failed to store rate: %w", err)
 		}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, a, now, domain.ActionRateSet, domain.EntityRate, c.ID, c.VendorID,
 			fmt.Sprintf("%s's rate for %s set to %s per %s by %s (list price %s)", c.Name, p.Name, money(in.PriceCents), p.Unit, a.Name, money(p.PriceCents)),
 			map[string]any{"rate": r, "change": "set"})
@@ -337,6 +349,10 @@ func (s *service) RemoveCustomerRate(ctx context.Context, customerID, productID 
 			return fmt.Errorf("failed to remove rate: %w", err)
 		}
 		r := &domain.CustomerRate{CustomerID: c.ID, ProductID: p.ID, VendorID: c.VendorID, PriceCents: price, UpdatedAt: now}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, a, now, domain.ActionRateRemoved, domain.EntityRate, c.ID, c.VendorID,
 			fmt.Sprintf("%s's own rate for %s removed by %s (list price %s applies)", c.Name, p.Name, a.Name, money(p.PriceCents)),
 			map[string]any{"rate": r, "change": "removed"})

@@ -133,6 +133,10 @@ func (s *service) pushNotes(ctx context.Context, tx *store.Tx, evs []*domain.Eve
 		switch {
 		case ev.Action == domain.ActionPaymentAdded && p.Payment != nil && p.Payment.AmountCents > rules.LargePayment.ThresholdCents:
 			name := customerName(ctx, tx, p.Payment.CustomerID)
+			money, err := textMoney(ctx, tx)
+			if err != nil {
+				return nil, err
+			}
 			if err := toAdmins(domain.PushNotification{Kind: domain.PushLargePayment, Title: "Large payment: " + money(p.Payment.AmountCents),
 				Body: fmt.Sprintf("%s paid %s (%s), above %s: check it is not a typo.", name, money(p.Payment.AmountCents), p.Payment.Method, money(rules.LargePayment.ThresholdCents)),
 				URL:  fmt.Sprintf("/customers/%d", p.Payment.CustomerID), Tag: fmt.Sprintf("payment-%d", p.Payment.ID), Seq: ev.Seq}); err != nil {

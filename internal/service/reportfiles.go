@@ -32,59 +32,48 @@ type business struct {
 }
 
 func readBusiness(ctx context.Context, tx *store.Tx) (business, error) {
-	b := business{Name: domain.DefaultBusinessName, Currency: domain.DefaultCurrency}
-	for key, dst := range map[string]*string{settingBusinessName: &b.Name, settingBusinessCurrency: &b.Currency} {
-		var v string
-		err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return b, fmt.Errorf("failed to read setting %s: %w", key, err)
-		case strings.TrimSpace(v) != "":
-			*dst = strings.TrimSpace(v)
-		}
+	name, err := readTextSetting(ctx, tx, settingBusinessName, domain.DefaultBusinessName)
+	if err != nil {
+		return business{}, err
 	}
-	return b, nil
+	currency, err := readCurrency(ctx, tx)
+	return business{Name: name, Currency: currency}, err
+}
+
+// readCurrency reads the business's currency (Settings currency).
+func readCurrency(ctx context.Context, tx *store.Tx) (string, error) {
+	return readTextSetting(ctx, tx, settingBusinessCurrency, domain.DefaultCurrency)
+}
+
+// readTextSetting reads a setting of text, def when it is not set.
+func readTextSetting(ctx context.Context, tx *store.Tx, key, def string) (string, error) {
+	var v string
+	err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return def, fmt.Errorf("failed to read setting %s: %w", key, err)
+	case strings.TrimSpace(v) != "":
+		return strings.TrimSpace(v), nil
+	}
+	return def, nil
 }
 
 // money formats cents in the business's currency as a document prints it:
-// rupees with Indian grouping (Rs. 1,23,456.50: the PDF core fonts have no
-// ₹ sign, and "Rs." is how printed Indian statements write it), other
-// currencies with groups of three.
+// domain.FormatMoney (the dashboard's format), but for a symbol the PDF
+// core fonts cannot show (their code page, Windows-1252, has no ₹):
+// rupees are "Rs. 1,23,456.50", as printed Indian statements write them,
+// other such currencies their code ("ILS 9,000.00").
 func (b business) money(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
+	symbol := domain.CurrencySymbol(b.Currency)
+	if strings.ContainsFunc(symbol, func(r rune) bool { return r >= 0x80 && !strings.ContainsRune("€£¥", r) }) {
+		symbol = b.Currency
+		if b.Currency == "INR" {
+			symbol = "Rs."
+		}
 	}
-	whole, frac := cents/100, cents%100
-	digits := fmt.Sprint(whole)
-	var grouped string
-	if b.Currency == "INR" {
-		grouped = groupDigits(digits, 3, 2)
-	} else {
-		grouped = groupDigits(digits, 3, 3)
-	}
-	symbol := map[string]string{"INR": "Rs. ", "USD": "$", "EUR": "€", "GBP": "£"}[b.Currency]
-	if symbol == "" {
-		symbol = b.Currency + " "
-	}
-	return fmt.Sprintf("%s%s%s.%02d", sign, symbol, grouped, frac)
-}
-
-// groupDigits puts commas in digits: the last group has first digits, the
-// others rest (3, 2 gives the Indian 12,34,567; 3, 3 the western 1,234,567).
-func groupDigits(digits string, first, rest int) string {
-	if len(digits) <= first {
-		return digits
-	}
-	head, tail := digits[:len(digits)-first], digits[len(digits)-first:]
-	var parts []string
-	for len(head) > rest {
-		parts = append([]string{head[len(head)-rest:]}, parts...)
-		head = head[:len(head)-rest]
-	}
-	parts = append([]string{head}, parts...)
-	return strings.Join(append(parts, tail), ",")
+	// A plain space, as the documents always wrote it (text search finds "Rs. 100.00").
+	return strings.Replace(domain.FormatMoneyWith(cents, b.Currency, symbol), "\u00a0", " ", 1)
 }
 
 var (

@@ -121,8 +121,8 @@ func (s *service) statementsReport(ctx context.Context, r *domain.Report, p *rep
 		if err := statementPDF(biz, st, s.now()).write(fw); err != nil {
 			return "", err
 		}
-		_ = cw.Write([]string{fmt.Sprint(c.ID), cell(c.Name), fmt.Sprint(c.VendorID), cell(c.Vendor), month, money(st.OpeningBalanceCents),
-			money(st.ChargesCents), money(st.CreditsCents), money(st.ClosingBalanceCents), money(max(st.ClosingBalanceCents, 0)), file})
+		_ = cw.Write([]string{fmt.Sprint(c.ID), cell(c.Name), fmt.Sprint(c.VendorID), cell(c.Vendor), month, domain.MajorUnits(st.OpeningBalanceCents),
+			domain.MajorUnits(st.ChargesCents), domain.MajorUnits(st.CreditsCents), domain.MajorUnits(st.ClosingBalanceCents), domain.MajorUnits(max(st.ClosingBalanceCents, 0)), file})
 		if err := p.step(ctx, i+1, len(customers)); err != nil {
 			return "", err
 		}

@@ -42,7 +42,7 @@ func (s *service) duesAgeingReport(ctx context.Context, r *domain.Report, p *rep
 	_ = cw.Write([]string{"customer_id", "customer", "vendor_id", "vendor", "balance", "oldest_unpaid_charge", "days", "bucket"})
 	var rows [][]string
 	for _, c := range ag.Customers {
-		_ = cw.Write([]string{fmt.Sprint(c.CustomerID), cell(c.Name), fmt.Sprint(c.VendorID), cell(vendors[c.VendorID]), money(c.BalanceCents), c.OldestUnpaidOn, fmt.Sprint(c.AgeDays), c.Bucket})
+		_ = cw.Write([]string{fmt.Sprint(c.CustomerID), cell(c.Name), fmt.Sprint(c.VendorID), cell(vendors[c.VendorID]), domain.MajorUnits(c.BalanceCents), c.OldestUnpaidOn, fmt.Sprint(c.AgeDays), c.Bucket})
 		rows = append(rows, []string{fmt.Sprint(c.CustomerID), c.Name, vendors[c.VendorID], biz.money(c.BalanceCents), c.OldestUnpaidOn, fmt.Sprint(c.AgeDays), c.Bucket})
 	}
 	if err := p.step(ctx, 1, 1); err != nil {
@@ -136,8 +136,8 @@ func (s *service) vendorSettlementReport(ctx context.Context, r *domain.Report, 
 		}); err != nil {
 			return "", err
 		}
-		_ = cw.Write([]string{fmt.Sprint(v.ID), cell(v.Name), r.Params.Month, fmt.Sprint(st.Deliveries), fmt.Sprint(st.Delivered), money(st.RevenueCents),
-			fmt.Sprint(st.Payments), money(st.CollectedCents), fmt.Sprint(st.Reversals), money(st.PaymentsReversedCents), money(st.ChargesReversedCents)})
+		_ = cw.Write([]string{fmt.Sprint(v.ID), cell(v.Name), r.Params.Month, fmt.Sprint(st.Deliveries), fmt.Sprint(st.Delivered), domain.MajorUnits(st.RevenueCents),
+			fmt.Sprint(st.Payments), domain.MajorUnits(st.CollectedCents), fmt.Sprint(st.Reversals), domain.MajorUnits(st.PaymentsReversedCents), domain.MajorUnits(st.ChargesReversedCents)})
 		rows = append(rows, settlementRow(biz, v.Name, st))
 		total.Deliveries += st.Deliveries
 		total.Delivered += st.Delivered

@@ -70,6 +70,10 @@ func (s *service) ReversePayment(ctx context.Context, id int64, in domain.Revers
 		}
 		p.ReversedAt, p.ReversalReason = &r.CreatedAt, r.Reason
 		res = &domain.ReversalResult{Reversal: r, Customer: domain.CustomerBalance{ID: c.ID, BalanceCents: balance}, Payment: p, Created: true}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		summary := fmt.Sprintf("Payment #%d of %s from %s reversed by %s: %s", p.ID, money(p.AmountCents), c.Name, a.Name, reason)
 		return appendEvent(ctx, tx, a, now, domain.ActionPaymentReversed, domain.EntityPayment, p.ID, c.VendorID, summary,
 			map[string]any{"reversal": r, "payment": p, "customer": res.Customer})
@@ -129,6 +133,10 @@ func (s *service) ReverseDelivery(ctx context.Context, id int64, in domain.Rever
 		}
 		d.ReversedAt, d.ReversalReason = &r.CreatedAt, r.Reason
 		res = &domain.ReversalResult{Reversal: r, Customer: domain.CustomerBalance{ID: d.CustomerID, BalanceCents: balance}, Delivery: d, Created: true}
+		money, err := textMoney(ctx, tx)
+		if err != nil {
+			return err
+		}
 		summary := fmt.Sprintf("Delivery #%d for %s reversed by %s (%s refunded): %s", d.ID, d.CustomerName, a.Name, money(d.AmountCents), reason)
 		return appendEvent(ctx, tx, a, now, domain.ActionDeliveryReversed, domain.EntityDelivery, d.ID, owner, summary,
 			map[string]any{"reversal": r, "delivery": d, "customer": res.Customer})

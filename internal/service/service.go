@@ -313,13 +313,16 @@ func appendEvent(ctx context.Context, tx *store.Tx, a *domain.Actor, at time.Tim
 	})
 }
 
-// money formats cents currency-neutrally: 1250 → "12.50".
-func money(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
+// textMoney returns how a change's texts (activity summaries, alert
+// messages, Web Push notifications) write an amount: domain.FormatMoney
+// in the business's currency as it is when the text is written
+// ("₹9,000.00"). A text once stored keeps its currency: it is history.
+func textMoney(ctx context.Context, tx *store.Tx) (func(cents int64) string, error) {
+	currency, err := readCurrency(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
+	return func(cents int64) string { return domain.FormatMoney(cents, currency) }, nil
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }

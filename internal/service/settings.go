@@ -71,7 +71,11 @@ func (s *service) UpdateSettings(ctx context.Context, in domain.SettingsUpdate) 
 			if err := set(settingConfirmAbove, strconv.FormatInt(*v, 10)); err != nil {
 				return err
 			}
-			changed = append(changed, fmt.Sprintf("Payments above %s now ask for a confirmation", money(*v)))
+			currency := before.Currency // the one being set, when it changes too
+			if in.Currency != nil {
+				currency = *in.Currency
+			}
+			changed = append(changed, fmt.Sprintf("Payments above %s now ask for a confirmation", domain.FormatMoney(*v, currency)))
 		}
 		if v := in.BusinessName; v != nil && *v != before.BusinessName {
 			if err := set(settingBusinessName, *v); err != nil {
@@ -83,7 +87,7 @@ func (s *service) UpdateSettings(ctx context.Context, in domain.SettingsUpdate) 
 			if err := set(settingBusinessCurrency, *v); err != nil {
 				return err
 			}
-			changed = append(changed, "Documents now write money in "+*v)
+			changed = append(changed, "Money is now written in "+*v+" (documents, alerts, notifications, new activity)")
 		}
 		if len(changed) == 0 {
 			out = before

@@ -41,7 +41,7 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 	// fails half-way when upgrading from read to write (for example when a
 	// CLI command writes while the server runs).
 	writeDSN := "file:" + path + "?" + params.Encode() + "&_txlock=immediate"
-	write, err := sql.Open("sqlite", writeDSN)
+	write, err := openCached(writeDSN)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open sqlite database %s: %w", path, err)
 	}
@@ -61,7 +61,7 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 	readParams.Add("_pragma", "busy_timeout(10000)")
 	readParams.Add("_pragma", "foreign_keys(1)")
 	readParams.Add("_pragma", "query_only(1)")
-	read, err := sql.Open("sqlite", "file:"+path+"?"+readParams.Encode())
+	read, err := openCached("file:" + path + "?" + readParams.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("failed to open sqlite database %s: %w", path, err)
@@ -82,6 +82,22 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 	return db, nil
 }
 
+// stmtCacheSize is how many prepared statements each connection keeps (see
+// store.CacheStatements): SQLite parses every query it is given, and
+// parsing a small query costs about as much as running it. The hot paths
+// use a few dozen distinct queries.
+const stmtCacheSize = 256
+
+// openCached opens a handle whose connections keep their prepared
+// statements.
+func openCached(dsn string) (*sql.DB, error) {
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(store.CacheStatements(c, stmtCacheSize)), nil
+}
+
 // busyWait is how long a write waits for the write lock another process
 // holds (a CLI command, a backup tool, a sqlite3 shell) before it is
 // refused as busy (UNAVAILABLE, retry later).
@@ -97,9 +113,8 @@ func Dialect() store.Dialect {
 			// strftime('%w') is 0 for Sunday; step back to Monday.
 			return "date(" + col + ", '-' || ((CAST(strftime('%w', " + col + ") AS INTEGER) + 6) % 7) || ' days')"
 		},
-		Classify:        classify,
-		CacheStatements: true,
-		BusyWait:        busyWait,
+		Classify: classify,
+		BusyWait: busyWait,
 	}
 }
 

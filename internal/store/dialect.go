@@ -45,8 +45,6 @@ type Dialect struct {
 	// LogOrigin is a query giving the database's physical identity, which a
 	// restore changes (see InitEventEpoch); empty when the database has none.
 	LogOrigin string
-	// CacheStatements prepares each query once per transaction.
-	CacheStatements bool
 	// ReadTx are the options of read-only transactions (a consistent
 	// snapshot across several queries).
 	ReadTx sql.TxOptions

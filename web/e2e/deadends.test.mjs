@@ -3,7 +3,7 @@
 // entries from GET /api/activity?before=.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { arrangeCustomer, login, suite, unique } from './harness.mjs'
+import { arrangeCustomer, eventually, login, suite, unique } from './harness.mjs'
 
 describe('dashboard ways in', () => {
   let s, server, browser, admin
@@ -54,6 +54,47 @@ describe('dashboard ways in', () => {
     const older = all.slice(at + 1)
     assert.ok(older.length > 0 && older.every((s, i) => s < oldest && (i === 0 || s < older[i - 1])), `older entries ${older}`)
     assert.equal(new Set(all).size, all.length)
+    await ctx.close()
+  })
+
+  it('opens what the Revenue and Deliveries cards count: this month’s revenue and today’s deliveries', async () => {
+    const { today } = await admin.get('/api/stats')
+    const customer = await arrangeCustomer(admin, { name: unique('Card Delivery') })
+    const delivery = await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: today, items: 'Curd 500g', quantity: 2, amountCents: 4_400 })
+    await admin.patch(`/api/deliveries/${delivery.id}`, { status: 'delivered' })
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+
+    // Deliveries: today's list, every one the card counts (the demo's included), each opening its customer.
+    const card = page.getByTestId('stat-deliveries')
+    await card.click()
+    const list = page.getByTestId('today-deliveries')
+    await list.waitFor()
+    // (The card counts neither skipped, cancelled nor reversed ones; the list marks them.)
+    await eventually(async () => {
+      const total = Number((await card.locator('.stat-value').innerText()).split('/')[1].replace(/[^\d]/g, ''))
+      const counted = await list.locator('li').evaluateAll((lis) => lis.filter((li) => !li.querySelector('.badge-skipped, .badge-cancelled, .badge-reversed')).length)
+      assert.equal(counted, total)
+    })
+    const row = list.getByRole('link').filter({ hasText: customer.name })
+    assert.match(await row.innerText(), /Curd 500g × 2 · ₹44\.00/)
+    await row.click()
+    await page.getByTestId('customer-detail').waitFor()
+    assert.equal(new URL(page.url()).pathname, `/customers/${customer.id}`)
+
+    // Revenue: the analytics of this month, whose revenue is the card's month figure (it includes today's).
+    await page.goto(`${server.url}/`)
+    await page.getByTestId('stat-revenue-today').click()
+    await page.waitForFunction(() => document.title.startsWith('Analytics'))
+    assert.equal(await page.getByRole('group', { name: 'Quick ranges' }).getByRole('button', { name: 'This month' }).getAttribute('aria-pressed'), 'true')
+    const revenue = page.getByTestId('analytics-totals').locator('.stat').filter({ hasText: 'Revenue' }).locator('.stat-value')
+    await eventually(async () => {
+      const { revenueMonthCents } = await admin.get('/api/stats')
+      assert.ok(revenueMonthCents >= 4_400)
+      const shown = Number((await revenue.innerText()).replace(/[^\d]/g, ''))
+      assert.equal(shown, revenueMonthCents)
+    }, 15_000)
     await ctx.close()
   })
 })

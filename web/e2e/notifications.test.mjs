@@ -1,7 +1,7 @@
 // Browser tests of the notifications, on a phone (390 px): a burst of live
-// events while the customer drawer is open covers none of its controls, and
-// shows afterwards as one grouped toast saying who acted; each user chooses
-// which kinds pop up.
+// events while the customer drawer (or the navigation's More menu) is open
+// covers none of its controls, and shows afterwards as one grouped toast
+// saying who acted; each user chooses which kinds pop up.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Api, arrangeCustomer, login, screenshot, suite, unique } from './harness.mjs'
@@ -75,6 +75,59 @@ describe('notifications', () => {
     assert.equal(await toast.count(), 1)
     assert.equal(await toast.getAttribute('data-count'), '10')
     assert.match(await toast.innerText(), /^10 payments received · ₹10\.00\s+By Counter Clerk · latest: ₹1\.00 received/)
+    await ctx.close()
+  })
+
+  it('a burst while the phone’s More menu is open leaves every entry clickable; the toasts show once it closes', async () => {
+    const customer = await arrangeCustomer(admin, { name: unique('Menu Burst') })
+    const clerkEmail = `${unique('menu').replace(/\s/g, '')}@e2e.test`
+    await admin.post('/api/users', { email: clerkEmail, name: 'Menu Clerk', role: 'admin', password: 'menu-clerk-pw-1' })
+    const clerk = await Api.login(server.url, clerkEmail, 'menu-clerk-pw-1')
+
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+    const feed = page.getByTestId('activity-feed')
+    await feed.waitFor()
+    const toggle = page.getByTestId('nav-more')
+    await toggle.click()
+    const menu = page.locator('.nav-more-menu')
+    await menu.waitFor()
+    const entries = await menu.getByRole('link').allInnerTexts()
+    assert.ok(entries.length >= 5, `More lists ${entries}`)
+
+    for (let i = 0; i < 10; i++) {
+      await clerk.post('/api/payments', { customerId: customer.id, amountCents: 100, method: 'cash', idempotencyKey: crypto.randomUUID() })
+    }
+    // All ten have arrived: the feed (behind the menu) shows each of them.
+    await page.waitForFunction(
+      (name) => [...document.querySelectorAll('[data-testid="activity-feed"] li')].filter((li) => li.textContent.includes(name)).length >= 10,
+      customer.name,
+      { timeout: 10_000 },
+    )
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'the menu stayed open')
+    // Every entry is what is at its centre, and takes a click (Playwright's own hit test, no force).
+    const covered = await menu.getByRole('link').evaluateAll((links) =>
+      links
+        .map((el) => {
+          const r = el.getBoundingClientRect()
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+          return hit && (hit === el || el.contains(hit)) ? null : `"${el.textContent}" under ${hit?.className}`
+        })
+        .filter(Boolean),
+    )
+    assert.deepEqual(covered, [])
+    assert.equal(await page.getByTestId('toast').count(), 0, 'a toast is on screen over the open menu')
+    for (const name of entries) await menu.getByRole('link', { name, exact: true }).click({ trial: true, timeout: 2_000 })
+    await screenshot(page, 'burst-more-menu-390', { fullPage: false })
+
+    // Closed, the burst shows: one toast, saying who acted.
+    await page.keyboard.press('Escape')
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false')
+    const toast = page.getByTestId('toast').filter({ hasText: 'By Menu Clerk' })
+    await toast.first().waitFor({ timeout: 2_000 })
+    assert.equal(await toast.count(), 1)
+    assert.equal(await toast.getAttribute('data-count'), '10')
     await ctx.close()
   })
 

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { useServices } from '../lib/services'
 import type { Role } from '../lib/types'
 import { Link } from './router'
 
@@ -27,7 +28,9 @@ export function splitNav(role: Role, items: NavItem[]): { bar: NavItem[]; more: 
  * PhoneNav is the main navigation on phones: a bottom bar with the role's
  * four most used pages and a More button (a disclosure: aria-expanded,
  * opened by click or keyboard, closed by a choice, Escape, a click
- * elsewhere or leaving it with Tab) listing the rest.
+ * elsewhere or leaving it with Tab) listing the rest. While More is open,
+ * toasts wait (they sit just above the bar, where the menu opens) and show
+ * once it closes.
  */
 export function PhoneNav({ role, items, active }: { role: Role; items: NavItem[]; active: (to: string) => boolean }) {
   const { bar, more } = splitNav(role, items)
@@ -36,6 +39,9 @@ export function PhoneNav({ role, items, active }: { role: Role; items: NavItem[]
   const button = useRef<HTMLButtonElement>(null)
   const menu = useRef<HTMLUListElement>(null)
   const current = more.find((n) => active(n.to))
+  const { toasts } = useServices()
+
+  useEffect(() => (open ? toasts.hold() : undefined), [open, toasts])
 
   useEffect(() => {
     if (!open) return

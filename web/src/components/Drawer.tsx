@@ -20,10 +20,14 @@ export function Drawer({ title, onClose, children }: { title: ReactNode; onClose
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close.current()
       if (e.key !== 'Tab' || !panel.current) return
-      // Keep keyboard focus inside the open drawer.
-      const focusable = panel.current.querySelectorAll<HTMLElement>(
-        'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, [tabindex]:not([tabindex="-1"])',
-      )
+      // Keep keyboard focus inside the open drawer: between the first and
+      // the last stop Tab really reaches (not a tab of a tab list's roving
+      // tabindex, -1, nor a control hidden or not shown).
+      const focusable = [
+        ...panel.current.querySelectorAll<HTMLElement>(
+          'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]',
+        ),
+      ].filter((el) => el.tabIndex >= 0 && !el.closest('[hidden]') && (typeof el.checkVisibility !== 'function' || el.checkVisibility()))
       const first = focusable[0]
       const last = focusable[focusable.length - 1]
       if (!first || !last) return

@@ -1,11 +1,14 @@
 import { formatDay, formatMoney } from './format'
 import type { ActivityEntry } from './types'
 
-// The server writes each activity summary once, currency-neutrally ("Payment
-// of 45.00 by UPI from Asha Rao, recorded by Demo Admin") and with ISO days
-// ("scheduled for 2026-12-02"). The dashboard rewrites exactly the amounts
-// and days the event's payload names, with the one formatter the rest of the
-// app uses; anything else in the summary (names, reasons) stays as written.
+// The server writes each activity summary once, with ISO days ("scheduled
+// for 2026-12-02") and amounts in the business's currency as this app
+// writes them ("Payment of ₹45.00 by UPI …", domain.FormatMoney); summaries
+// written before it did are currency-neutral ("Payment of 45.00 …"). The
+// dashboard rewrites exactly the days and the neutral amounts the event's
+// payload names, with the one formatter the rest of the app uses; an amount
+// already written with a currency is history and stays as written, as does
+// anything else in the summary (names, reasons).
 
 type Payload = {
   payment?: { amountCents?: number; customerId?: number }
@@ -15,13 +18,14 @@ type Payload = {
   customerId?: number
   user?: { id?: number }
   settings?: { confirmAboveCents?: number }
+  generated?: { date?: string }
 }
 
 function payloadOf(e: ActivityEntry): Payload {
   return e.payload && typeof e.payload === 'object' ? (e.payload as Payload) : {}
 }
 
-/** neutralMoney is how the server writes an amount in a summary (service.money). */
+/** neutralMoney is how the server wrote an amount in a summary before it wrote the currency. */
 export function neutralMoney(cents: number): string {
   const sign = cents < 0 ? '-' : ''
   const abs = Math.abs(cents)
@@ -32,9 +36,13 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** replaceToken replaces text standing alone (not inside a longer number) with what. */
+/**
+ * replaceToken replaces text standing alone with what: after the start, a
+ * space or "(" (not inside a longer number, nor after a currency: "₹45.00",
+ * "AED 45.00" with its no-break space), and before no digit.
+ */
 function replaceToken(s: string, text: string, what: string): string {
-  return s.replace(new RegExp(`(^|[^\\d.,])${escapeRe(text)}(?![\\d])`, 'g'), (_m, pre: string) => pre + what)
+  return s.replace(new RegExp(`(^|[ (])${escapeRe(text)}(?![\\d])`, 'g'), (_m, pre: string) => pre + what)
 }
 
 /** activityText is the feed's sentence for an entry, amounts with the currency and days as dates. */
@@ -46,8 +54,9 @@ export function activityText(e: ActivityEntry): string {
     if (typeof a === 'number' && Number.isSafeInteger(a)) amounts.add(a)
   }
   for (const a of amounts) s = replaceToken(s, neutralMoney(a), formatMoney(a))
-  const day = p.delivery?.scheduledFor
-  if (day && /^\d{4}-\d{2}-\d{2}$/.test(day)) s = replaceToken(s, day, formatDay(day))
+  for (const day of [p.delivery?.scheduledFor, p.generated?.date]) {
+    if (day && /^\d{4}-\d{2}-\d{2}$/.test(day)) s = replaceToken(s, day, formatDay(day))
+  }
   return s
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { useLocation } from '../../app/router'
 import { Freshness } from '../../components/Freshness'
 import { Empty, ErrorState, Loading } from '../../components/States'
 import { DateInput } from '../../components/DateInput'
@@ -16,9 +17,12 @@ import { useRealtimeStats } from '../dashboard/hooks'
 export function AnalyticsPage() {
   const today = useRealtimeStats().data?.today
   const isAdmin = useSession()?.user.role === 'admin'
-  const [params, setParams] = useState<AnalyticsParams>(() => ({ ...presetRange('30d', today), interval: 'day' }))
+  // ?range= picks the first preset (the dashboard's Revenue card opens this month).
+  const asked = useLocation().search.get('range')
+  const first = PRESETS.find((p) => p.id === asked) ?? PRESETS.find((p) => p.id === '30d')!
+  const [params, setParams] = useState<AnalyticsParams>(() => ({ ...presetRange(first.id, today), interval: first.interval }))
   // Until the user picks dates, the preset follows the business's today.
-  const preset = useRef<PresetId | null>('30d')
+  const preset = useRef<PresetId | null>(first.id)
   useEffect(() => {
     if (today && preset.current !== null) {
       const id = preset.current

@@ -9,6 +9,8 @@ import { useApi, useSession } from '../../lib/services'
 import type { ActivityEntry, ActivityResponse, Stats } from '../../lib/types'
 
 const FEED_PAGE = 30
+/** The Revenue card opens this month's analytics: its revenue is the card's month figure, today's included. */
+const REVENUE_LINK = '/analytics?range=this-month'
 import { PopupSettings } from './PopupSettings'
 import { TodayDrawer, type TodayList } from './TodayDrawer'
 import { usePresence, useRealtimeActivity, useRealtimeStats } from './hooks'
@@ -105,7 +107,7 @@ function StatCards({ s, showVendors }: { s: Stats; showVendors: boolean }) {
   const [open, setOpen] = useState<TodayList | null>(null)
   return (
     <div className="cards" data-testid="stat-cards">
-      <StatCard label="Revenue today" value={formatMoney(s.revenueTodayCents)} sub={`${formatMoney(s.revenueMonthCents)} this month`} testId="stat-revenue-today" to="/analytics" />
+      <StatCard label="Revenue today" value={formatMoney(s.revenueTodayCents)} sub={`${formatMoney(s.revenueMonthCents)} this month`} testId="stat-revenue-today" to={REVENUE_LINK} />
       <StatCard
         label="Payments today"
         value={formatMoney(s.paymentsTodayCents)}
