@@ -73,7 +73,8 @@ function SecurityList() {
         ) : items.length === 0 ? (
           <Empty title="No security events">{kind ? 'None of this kind yet.' : 'Nothing recorded yet.'}</Empty>
         ) : (
-          <div className="table-wrap">
+          // Wider than a phone: focusable, so that the keyboard can scroll it too.
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Security events, scrollable">
             <table className="table" data-testid="security-table">
               <thead>
                 <tr>

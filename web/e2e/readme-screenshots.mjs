@@ -1,8 +1,8 @@
-// Takes the README's screenshots of the Today page (docs/today.png at
-// 1280 px, docs/today-phone.png at 390 px) from a real `livedesk serve
-// --demo` in Chromium:
+// Takes the README's screenshots (docs/dashboard.png at 1280 px, the Today
+// page's docs/today.png at 1280 px and docs/today-phone.png at 390 px) from
+// a real `livedesk serve --demo` in Chromium:
 //
-//   make build && cd web && node e2e/today-screenshots.mjs
+//   make build && cd web && node e2e/readme-screenshots.mjs
 //
 // A few stops are marked first (delivered, failed with a reason, skipped) so
 // the pictures show each state; the demo's own simulator may move others.
@@ -41,15 +41,16 @@ try {
   await mark(open.slice(5, 6), 'skipped', { reason: 'other', reasonText: 'on holiday' })
 
   const path = `/today?shift=morning&vendorId=${best.vendor.id}`
-  for (const [file, viewport, scale] of [
-    ['today.png', { width: 1280, height: 1100 }, 1],
-    ['today-phone.png', { width: 390, height: 844 }, 2],
+  for (const [file, viewport, scale, url, ready] of [
+    ['dashboard.png', { width: 1280, height: 1000 }, 1, '/', 'activity-feed'],
+    ['today.png', { width: 1280, height: 1100 }, 1, path, 'stop'],
+    ['today-phone.png', { width: 390, height: 844 }, 2, path, 'stop'],
   ]) {
     const ctx = await browser.newContext({ viewport, deviceScaleFactor: scale, reducedMotion: 'reduce' })
     const page = await ctx.newPage()
     await login(page, server.url)
-    await page.goto(server.url + path)
-    await page.getByTestId('stop').first().waitFor()
+    await page.goto(server.url + url)
+    await page.getByTestId(ready).first().waitFor()
     await eventually(async () => {
       if ((await page.locator('.skeleton').count()) > 0) throw new Error('still loading')
     })
