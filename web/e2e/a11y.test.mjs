@@ -63,7 +63,7 @@ async function audit(page) {
  * overlaps lists what axe cannot see: a header whose navigation runs under
  * its right-hand side (at 1280 px, eight links, the alert bell, the
  * connection and the user's name once did not fit, and "Security" and
- * "Alerts" sat under the bell).
+ * "Alerts" sat under the bell), and a page wider than the window.
  */
 async function overlaps(page) {
   return page.evaluate(() => {
@@ -72,6 +72,7 @@ async function overlaps(page) {
     if (nav && nav.offsetParent !== null && nav.scrollWidth > nav.clientWidth + 1) {
       out.push(`layout: the header's links need ${nav.scrollWidth} px and have ${nav.clientWidth} px: the last ones hide under the bell and the account`)
     }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`layout: the page is ${document.documentElement.scrollWidth} px wide in a ${window.innerWidth} px window`)
     return out
   })
 }
