@@ -7,7 +7,7 @@ import { ServicesProvider, type Services } from '../../lib/services'
 import { SessionStore } from '../../lib/session'
 import { ToastStore } from '../../lib/toast'
 import type { ListResponse, User } from '../../lib/types'
-import { CreateUserForm, suspendSubject } from './UsersPage'
+import { CreateUserForm, StaffSection, suspendSubject } from './UsersPage'
 
 afterEach(cleanup)
 
@@ -108,3 +108,48 @@ describe('suspendSubject', () => {
     expect(suspendSubject('admin')).toBe('This admin')
   })
 })
+
+describe('StaffSection (a vendor)', () => {
+  it('lists its staff, adds one for its own vendor id without asking for a vendor, and warns before suspending', async () => {
+    const staffUser: User = { id: 9, email: 'priya@x', name: 'Priya', role: 'staff', status: 'active', vendorId: 2, areaIds: [4], shifts: ['morning'], createdAt: '', updatedAt: '' }
+    const { post } = setupVendor([staffUser])
+    await screen.findByText('Priya', undefined, { timeout: 5000 })
+    fireEvent.click(screen.getByRole('button', { name: 'Suspend…' }))
+    expect(screen.getByTestId('suspend-confirm-9').textContent).toContain('This staff member is signed out at once on every device')
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+    fireEvent.click(screen.getByRole('button', { name: 'New staff member' }))
+    expect(screen.queryByLabelText('Role')).toBeNull()
+    expect(screen.queryByLabelText('Vendor')).toBeNull()
+    type('Name', 'Ravi')
+    type('Email', 'ravi@x')
+    type('Password', 'longenough')
+    fireEvent.click(await screen.findByLabelText('Indiranagar', undefined, { timeout: 5000 }))
+    fireEvent.click(screen.getByRole('button', { name: 'Create user' }))
+    await waitFor(() => expect(post).toHaveBeenCalled(), { timeout: 5000 })
+    expect(post.mock.calls[0]![1]).toEqual({ email: 'ravi@x', name: 'Ravi', role: 'staff', password: 'longenough', vendorId: 2, areaIds: [4], shifts: ['morning', 'evening'] })
+  })
+})
+
+function setupVendor(staff: User[]) {
+  const api: ApiClient = {
+    get: (async (path: string, params?: unknown) => {
+      if (path === '/api/users') return { items: staff, total: staff.length }
+      if (path === '/api/areas' && (params as { vendorId: number }).vendorId === 2)
+        return { items: [{ id: 4, vendorId: 2, name: 'Indiranagar', sortOrder: 1, createdAt: '', updatedAt: '' }] }
+      throw new Error(`unexpected GET ${path}`)
+    }) as ApiClient['get'],
+    post: vi.fn(async () => ({ id: 10, email: 'ravi@x', name: 'Ravi', role: 'staff', status: 'active', createdAt: '', updatedAt: '' })) as unknown as ApiClient['post'],
+    patch: vi.fn() as ApiClient['patch'],
+  }
+  const session = new SessionStore()
+  session.set({ token: 't', user: { id: 2, email: 'v@x', name: 'Fresh Dairy', role: 'vendor', status: 'active', createdAt: '', updatedAt: '' } })
+  const services: Services = { api, session, toasts: new ToastStore(), login: vi.fn(), refresh: vi.fn(), logout: vi.fn(), notice: () => null }
+  render(
+    <ServicesProvider services={services}>
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <StaffSection />
+      </QueryClientProvider>
+    </ServicesProvider>,
+  )
+  return { post: api.post as unknown as ReturnType<typeof vi.fn>, session }
+}

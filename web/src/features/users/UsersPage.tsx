@@ -237,6 +237,64 @@ function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
   )
 }
 
+/**
+ * StaffSection is a vendor's own staff (GET /api/users answers a vendor with
+ * its staff only): add one for its own areas and shifts, edit or suspend one.
+ */
+export function StaffSection() {
+  const session = useSession()
+  const users = useUsers({})
+  const now = useNow(15_000)
+  const [creating, setCreating] = useState(false)
+  if (session?.user.role !== 'vendor') return null
+  const staff = (users.data?.items ?? []).filter((u) => u.role === 'staff')
+  return (
+    <section className="card card-flush" aria-labelledby="staff-title" data-testid="staff-section">
+      <div className="card-head pad">
+        <h2 id="staff-title">Staff</h2>
+        <button type="button" className="btn btn-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+          {creating ? 'Close' : 'New staff member'}
+        </button>
+      </div>
+      {creating && (
+        <div className="pad">
+          <CreateUserForm vendorId={session.user.id} onDone={() => setCreating(false)} />
+        </div>
+      )}
+      {users.isPending ? (
+        <div className="pad">
+          <Loading rows={3} />
+        </div>
+      ) : users.isError && !users.data ? (
+        <ErrorState error={users.error} retry={() => void users.refetch()} />
+      ) : staff.length === 0 ? (
+        <Empty title="No staff yet">Add a login for someone who delivers your rounds.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="staff-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" className="hide-sm">Role</th>
+                <th scope="col" className="hide-sm">Status</th>
+                <th scope="col" className="hide-sm">Last seen</th>
+                <th scope="col" className="num">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {staff.map((u) => (
+                <UserRow key={u.id} u={u} self={false} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
+
 /** suspendSubject names a user by role in the suspend confirmation. */
 export function suspendSubject(role: Role): string {
   return role === 'vendor' ? 'This vendor' : role === 'staff' ? 'This staff member' : 'This admin'
