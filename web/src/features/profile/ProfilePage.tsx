@@ -1,4 +1,5 @@
 import { useSession } from '../../lib/services'
+import { StaffSection } from '../users/UsersPage'
 import { NotificationSettings } from './NotificationSettings'
 import './profile.css'
 
@@ -15,6 +16,7 @@ export function ProfilePage() {
           </p>
         )}
       </div>
+      <StaffSection />
       <NotificationSettings />
     </div>
   )

@@ -5,8 +5,9 @@ import { ApiError, newIdempotencyKey } from '../../lib/api'
 import { formatAgo, formatMoney, formatNumber } from '../../lib/format'
 import { useNow } from '../../lib/realtime'
 import { useServices, useSession } from '../../lib/services'
-import type { Role, User, VendorMetrics } from '../../lib/types'
+import type { Role, Shift, User, UserCreate, VendorMetrics } from '../../lib/types'
 import { CreditLimitCard } from '../alerts/CreditLimitCard'
+import { useAreas } from '../customers/drawerData'
 import { BusinessCard } from './BusinessCard'
 import { SettingsCard } from './SettingsCard'
 import { useCreateUser, useUpdateUser, useUsers, useVendorMetrics } from './queries'
@@ -210,7 +211,7 @@ function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
                 Suspend {u.name}?
               </p>
               <p className="small">
-                {u.role === 'vendor' ? 'This vendor' : 'This admin'} is signed out at once on every device and cannot sign in until activated again.
+                {suspendSubject(u.role)} is signed out at once on every device and cannot sign in until activated again.
                 {u.role === 'vendor' ? ' Their customers and books stay as they are.' : ''}
               </p>
               <div className="confirm-actions">
@@ -234,6 +235,69 @@ function UserRow({ u, self, now }: { u: User; self: boolean; now: number }) {
       )}
     </>
   )
+}
+
+/**
+ * StaffSection is a vendor's own staff (GET /api/users answers a vendor with
+ * its staff only): add one for its own areas and shifts, edit or suspend one.
+ */
+export function StaffSection() {
+  const session = useSession()
+  const users = useUsers({})
+  const now = useNow(15_000)
+  const [creating, setCreating] = useState(false)
+  if (session?.user.role !== 'vendor') return null
+  const staff = (users.data?.items ?? []).filter((u) => u.role === 'staff')
+  return (
+    <section className="card card-flush" aria-labelledby="staff-title" data-testid="staff-section">
+      <div className="card-head pad">
+        <h2 id="staff-title">Staff</h2>
+        <button type="button" className="btn btn-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+          {creating ? 'Close' : 'New staff member'}
+        </button>
+      </div>
+      {creating && (
+        <div className="pad">
+          <CreateUserForm vendorId={session.user.id} onDone={() => setCreating(false)} />
+        </div>
+      )}
+      {users.isPending ? (
+        <div className="pad">
+          <Loading rows={3} />
+        </div>
+      ) : users.isError && !users.data ? (
+        <ErrorState error={users.error} retry={() => void users.refetch()} />
+      ) : staff.length === 0 ? (
+        <Empty title="No staff yet">Add a login for someone who delivers your rounds.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="staff-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" className="hide-sm">Role</th>
+                <th scope="col" className="hide-sm">Status</th>
+                <th scope="col" className="hide-sm">Last seen</th>
+                <th scope="col" className="num">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {staff.map((u) => (
+                <UserRow key={u.id} u={u} self={false} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
+
+/** suspendSubject names a user by role in the suspend confirmation. */
+export function suspendSubject(role: Role): string {
+  return role === 'vendor' ? 'This vendor' : role === 'staff' ? 'This staff member' : 'This admin'
 }
 
 /**
@@ -305,20 +369,39 @@ function EditUserForm({ u, self, onDone }: { u: User; self: boolean; onDone: () 
   )
 }
 
-function CreateUserForm({ onDone }: { onDone: () => void }) {
+const SHIFTS: Shift[] = ['morning', 'evening']
+
+/**
+ * CreateUserForm adds a user (POST /api/users). For staff it asks for the
+ * vendor (unless fixed, as for a vendor adding its own staff), at least one
+ * of that vendor's areas, and the shifts they work.
+ */
+export function CreateUserForm({ onDone, vendorId: fixedVendor }: { onDone: () => void; vendorId?: number }) {
   const { toasts } = useServices()
   const create = useCreateUser()
-  const [form, setForm] = useState({ name: '', email: '', role: 'vendor' as Role, password: '' })
+  const [form, setForm] = useState({ name: '', email: '', role: (fixedVendor ? 'staff' : 'vendor') as Role, password: '' })
+  const [vendor, setVendor] = useState(fixedVendor ?? 0)
+  const [areaIds, setAreaIds] = useState<number[]>([])
+  const [shifts, setShifts] = useState<Shift[]>(SHIFTS)
   const [error, setError] = useState<{ message: string; field?: string } | null>(null)
+  const staff = form.role === 'staff'
+  const vendorList = useUsers({ role: 'vendor' })
+  const vendors = fixedVendor ? [] : (vendorList.data?.items ?? []).filter((u) => u.role === 'vendor')
+  const areas = useAreas(staff && vendor ? vendor : undefined)
   // One key for this new user, kept across resubmissions until it is created.
   const [idempotencyKey] = useState(newIdempotencyKey)
   async function submit(e: FormEvent) {
     e.preventDefault()
     if (!form.name.trim() || !form.email.trim()) return setError({ message: 'Name and email are required.' })
     if (form.password.length < 8) return setError({ message: 'The password needs at least 8 characters.', field: 'password' })
+    if (staff && !vendor) return setError({ message: 'Choose the vendor they work for.', field: 'vendorId' })
+    if (staff && areaIds.length === 0) return setError({ message: 'Choose at least one area.', field: 'areaIds' })
+    if (staff && shifts.length === 0) return setError({ message: 'Choose at least one shift.', field: 'shifts' })
     setError(null)
+    const body: UserCreate = { ...form, name: form.name.trim(), email: form.email.trim() }
+    if (staff) Object.assign(body, { vendorId: vendor, areaIds, shifts })
     try {
-      const u = await create.mutateAsync({ ...form, name: form.name.trim(), email: form.email.trim(), idempotencyKey })
+      const u = await create.mutateAsync({ ...body, idempotencyKey })
       toasts.push({ kind: 'success', title: `${u.name} can now sign in`, body: u.email })
       onDone()
     } catch (err) {
@@ -326,9 +409,10 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
     }
   }
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value })
+  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
   return (
-    <form className="card create-user" onSubmit={submit} aria-label="New user" noValidate>
-      <h2>New user</h2>
+    <form className="card create-user" onSubmit={submit} aria-label={fixedVendor ? 'New staff member' : 'New user'} noValidate>
+      <h2>{fixedVendor ? 'New staff member' : 'New user'}</h2>
       <div className="form-grid">
         <label className="field">
           <span>Name</span>
@@ -338,20 +422,72 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
           <span>Email</span>
           <input type="email" value={form.email} onChange={set('email')} aria-invalid={error?.field === 'email'} />
         </label>
-        <label className="field">
-          <span>Role</span>
-          <select value={form.role} onChange={set('role')}>
-            <option value="vendor">Vendor</option>
-            <option value="admin">Admin</option>
-          </select>
-        </label>
+        {!fixedVendor && (
+          <label className="field">
+            <span>Role</span>
+            <select value={form.role} onChange={set('role')} aria-invalid={error?.field === 'role'}>
+              <option value="vendor">Vendor</option>
+              <option value="staff">Staff</option>
+              <option value="admin">Admin</option>
+            </select>
+          </label>
+        )}
+        {staff && !fixedVendor && (
+          <label className="field">
+            <span>Vendor</span>
+            <select
+              value={String(vendor)}
+              onChange={(e) => {
+                setVendor(Number(e.target.value))
+                setAreaIds([])
+              }}
+              aria-invalid={error?.field === 'vendorId'}
+            >
+              <option value="0">Choose…</option>
+              {vendors.map((v) => (
+                <option key={v.id} value={String(v.id)}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="field">
           <span>Password</span>
           <input type="password" autoComplete="new-password" value={form.password} onChange={set('password')} aria-invalid={error?.field === 'password'} />
         </label>
       </div>
+      {staff && (
+        <div className="form-grid">
+          <fieldset className="field" aria-invalid={error?.field === 'areaIds'}>
+            <legend>Areas</legend>
+            {!vendor ? (
+              <p className="muted small">Choose the vendor first.</p>
+            ) : areas.isPending ? (
+              <p className="muted small">Loading areas…</p>
+            ) : (areas.data?.items ?? []).length === 0 ? (
+              <p className="muted small">This vendor has no areas yet.</p>
+            ) : (
+              (areas.data?.items ?? []).map((a) => (
+                <label key={a.id} className="check">
+                  <input type="checkbox" checked={areaIds.includes(a.id)} onChange={() => setAreaIds(toggle(areaIds, a.id))} /> {a.name}
+                </label>
+              ))
+            )}
+          </fieldset>
+          <fieldset className="field" aria-invalid={error?.field === 'shifts'}>
+            <legend>Shifts</legend>
+            {SHIFTS.map((sh) => (
+              <label key={sh} className="check">
+                <input type="checkbox" checked={shifts.includes(sh)} onChange={() => setShifts(toggle(shifts, sh))} /> {sh === 'morning' ? 'Morning' : 'Evening'}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+      )}
       {error && (
         <p className="form-error" role="alert">
+          {error.field === 'areaIds' ? 'Areas: ' : error.field === 'shifts' ? 'Shifts: ' : error.field === 'vendorId' ? 'Vendor: ' : ''}
           {error.message}
         </p>
       )}
