@@ -1,5 +1,6 @@
 // Browser tests of keyboard use: the skip link (the first Tab reaches it,
-// Enter moves the focus to the main content) and the customer drawer,
+// Enter moves the focus to the main content), a visible focus ring on what
+// the keyboard focuses, and the customer drawer,
 // which keeps the focus inside while open (Tab and Shift+Tab cycle) and
 // gives it back to the row that opened it when Escape closes it.
 import assert from 'node:assert/strict'
@@ -16,6 +17,18 @@ function focused(page) {
       testId: a?.getAttribute('data-testid') ?? null,
       what: a ? `${a.tagName} "${(a.getAttribute('aria-label') ?? a.textContent ?? '').trim().slice(0, 40)}"` : 'nothing',
     }
+  })
+}
+
+/** ring is the focused element's visible focus indicator: its outline or, for fields, its box-shadow ring ('' when none). */
+function ring(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement
+    if (!a || a === document.body) return ''
+    const st = getComputedStyle(a)
+    if (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2) return `outline ${st.outlineWidth} ${st.outlineStyle} ${st.outlineColor}`
+    // Fields show a ring as a box-shadow; anything else must have an outline.
+    return a.matches('input, select, textarea') && st.boxShadow !== 'none' ? `box-shadow ${st.boxShadow}` : ''
   })
 }
 
@@ -37,6 +50,7 @@ describe('keyboard', () => {
     await page.keyboard.press('Tab')
     const skip = page.getByRole('link', { name: 'Skip to content' })
     assert.equal(await skip.evaluate((el) => el === document.activeElement), true, 'the first Tab focuses the skip link')
+    assert.notEqual(await ring(page), '', 'the focused skip link shows a focus ring')
     const box = await skip.boundingBox()
     assert.ok(box && box.y >= 0 && box.height > 0, `the focused skip link is on screen: ${JSON.stringify(box)}`)
     await page.keyboard.press('Enter')
@@ -44,6 +58,12 @@ describe('keyboard', () => {
     // The next Tab goes on from the main content, not from the header.
     await page.keyboard.press('Tab')
     assert.equal(await page.evaluate(() => !!document.activeElement?.closest('main') && document.activeElement?.id !== 'main'), true)
+    // Whatever the keyboard focuses shows it (:focus-visible), for the next few stops too.
+    for (let i = 0; i < 4; i++) {
+      const what = await page.evaluate(() => `${document.activeElement?.tagName} ${(document.activeElement?.textContent ?? '').trim().slice(0, 30)}`)
+      assert.notEqual(await ring(page), '', `the focused ${what} shows a focus ring`)
+      await page.keyboard.press('Tab')
+    }
     await ctx.close()
   })
 
