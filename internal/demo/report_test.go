@@ -130,6 +130,10 @@ func TestDemoStatementsReport(t *testing.T) {
 					t.Errorf("customer %d: the PDF does not say %q", id, want)
 				}
 			}
+			// Days read "1 Nov 2026", never "2026-11-01".
+			if want := domain.FormatDay(st.From) + " to " + domain.FormatDay(st.To); !strings.Contains(text, want) || strings.Contains(text, st.From) {
+				t.Errorf("customer %d: the PDF does not name the period as %q", id, want)
+			}
 		}
 	})
 }

@@ -75,3 +75,11 @@ func TestCurrencySymbolsAreKnownCurrencies(t *testing.T) {
 		t.Errorf("CurrencySymbol(SEK) = %q, want the code", CurrencySymbol("SEK"))
 	}
 }
+
+func TestFormatDay(t *testing.T) {
+	for in, want := range map[string]string{"2026-12-02": "2 Dec 2026", "2027-01-31": "31 Jan 2027", "": "", "soon": "soon"} {
+		if got := FormatDay(in); got != want {
+			t.Errorf("FormatDay(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -27,3 +27,14 @@ func TestDocumentMoney(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentBalance: a statement's balances read as the dashboard's do:
+// owed as the amount, credit as "Rs. 50.00 credit", never "-Rs. 50.00".
+func TestDocumentBalance(t *testing.T) {
+	t.Parallel()
+	for cents, want := range map[int64]string{5000: "Rs. 50.00", 0: "Rs. 0.00", -5000: "Rs. 50.00 credit"} {
+		if got := (business{Currency: "INR"}).balance(cents); got != want {
+			t.Errorf("balance(%d) = %q, want %q", cents, got, want)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (s *service) AddPause(ctx context.Context, subscriptionID int64, in domain.
 			return err
 		}
 		return appendEvent(ctx, tx, a, now, domain.ActionSubscriptionUpdated, domain.EntitySubscription, sub.ID, sub.VendorID,
-			fmt.Sprintf("Subscription #%d (%s) paused from %s to %s by %s", sub.ID, sub.ProductName, p.From, p.To, a.Name),
+			fmt.Sprintf("Subscription #%d (%s) paused from %s to %s by %s", sub.ID, sub.ProductName, domain.FormatDay(p.From), domain.FormatDay(p.To), a.Name),
 			map[string]any{"subscription": sub, "change": "paused"})
 	})
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *service) CancelPause(ctx context.Context, subscriptionID, pauseID int64
 		}
 		sub.Pauses = slices.Delete(sub.Pauses, i, i+1)
 		return appendEvent(ctx, tx, a, now, domain.ActionSubscriptionUpdated, domain.EntitySubscription, sub.ID, sub.VendorID,
-			fmt.Sprintf("Subscription #%d (%s): pause from %s to %s cancelled by %s", sub.ID, sub.ProductName, p.From, p.To, a.Name),
+			fmt.Sprintf("Subscription #%d (%s): pause from %s to %s cancelled by %s", sub.ID, sub.ProductName, domain.FormatDay(p.From), domain.FormatDay(p.To), a.Name),
 			map[string]any{"subscription": sub, "change": "pause_cancelled"})
 	})
 	if err != nil {

@@ -138,7 +138,7 @@ func statementPDF(biz business, st *domain.Statement, at time.Time) *doc {
 	title := "Statement " + monthTitle(st.Month)
 	d := newDoc(biz, title, at)
 	d.text("B", 16, biz.Name)
-	d.text("", 11, title+fmt.Sprintf(" (%s to %s, %s)", st.From, st.To, st.Timezone))
+	d.text("", 11, title+fmt.Sprintf(" (%s to %s, %s)", domain.FormatDay(st.From), domain.FormatDay(st.To), st.Timezone))
 	d.pdf.Ln(3)
 	d.text("B", 11, st.CustomerName)
 	if st.Address != "" {
@@ -149,11 +149,11 @@ func statementPDF(biz business, st *domain.Statement, at time.Time) *doc {
 	}
 	d.text("", 9, fmt.Sprintf("Customer #%d", st.CustomerID))
 	d.pdf.Ln(4)
-	rows := [][]string{{"", "Opening balance", "", biz.money(st.OpeningBalanceCents)}}
+	rows := [][]string{{"", "Opening balance", "", biz.balance(st.OpeningBalanceCents)}}
 	for _, l := range st.Lines {
-		rows = append(rows, []string{l.Date, l.Description, biz.money(l.AmountCents), biz.money(l.BalanceCents)})
+		rows = append(rows, []string{domain.FormatDay(l.Date), l.Description, biz.money(l.AmountCents), biz.balance(l.BalanceCents)})
 	}
-	rows = append(rows, []string{"", "Closing balance", "", biz.money(st.ClosingBalanceCents)})
+	rows = append(rows, []string{"", "Closing balance", "", biz.balance(st.ClosingBalanceCents)})
 	last := len(rows) - 1
 	d.table([]column{{"Date", 24, "L"}, {"Description", 96, "L"}, {"Amount", 33, "R"}, {"Balance", 33, "R"}}, rows,
 		func(i int) bool { return i == 0 || i == last })
@@ -170,6 +170,15 @@ func statementPDF(biz business, st *domain.Statement, at time.Time) *doc {
 		d.text("B", 13, "Amount due: "+biz.money(0))
 	}
 	return d
+}
+
+// balance writes a balance as the dashboard's statement does: owed as the
+// amount, credit as "Rs.50.00 credit" (never a negative amount).
+func (b business) balance(cents int64) string {
+	if cents < 0 {
+		return b.money(-cents) + " credit"
+	}
+	return b.money(cents)
 }
 
 // monthTitle writes YYYY-MM as "November 2026".

@@ -65,7 +65,7 @@ func (s *service) CustomerStatement(ctx context.Context, customerID int64, month
 			l.Date = s.day(l.At)
 			switch l.Kind {
 			case "delivery":
-				l.Description = fmt.Sprintf("Delivery #%d: %s × %d (for %s)", l.RefID, items.String, qty.Int64, scheduled.String)
+				l.Description = fmt.Sprintf("Delivery #%d: %s × %d (for %s)", l.RefID, items.String, qty.Int64, domain.FormatDay(scheduled.String))
 			case "payment":
 				l.Description = fmt.Sprintf("Payment #%d (%s)", l.RefID, strings.ReplaceAll(method.String, "_", " "))
 				if reference.String != "" {

@@ -35,6 +35,9 @@ func TestStatementMonthInBusinessZone(t *testing.T) {
 			nov.Lines[0].Kind != "delivery" || nov.From != "2026-11-01" || nov.To != "2026-11-30" || nov.Timezone != "Asia/Kolkata" {
 			t.Fatalf("November = %+v", nov)
 		}
+		if want := "Delivery #1: Milk × 2 (for 30 Nov 2026)"; nov.Lines[0].Description != want {
+			t.Errorf("delivery line reads %q, want %q (a readable date, never 2026-11-30)", nov.Lines[0].Description, want)
+		}
 		dec := must(svc.Statements.CustomerStatement(ctx, c.ID, "2026-12"))(t)
 		if dec.OpeningBalanceCents != 9000 || dec.ClosingBalanceCents != 9000 || len(dec.Lines) != 2 || dec.ChargesCents != 9000 || dec.CreditsCents != 9000 {
 			t.Fatalf("December = %+v", dec)

@@ -228,7 +228,7 @@ func (s *service) CreateSubscription(ctx context.Context, in domain.Subscription
 			return err
 		}
 		return appendEvent(ctx, tx, a, now, domain.ActionSubscriptionCreated, domain.EntitySubscription, sub.ID, sub.VendorID,
-			fmt.Sprintf("%s subscribed to %s × %d %s (%s, %s) from %s by %s", c.Name, p.Name, sub.Quantity, p.Unit, frequencyWords(sub), sub.Shift, sub.StartsOn, a.Name),
+			fmt.Sprintf("%s subscribed to %s × %d %s (%s, %s) from %s by %s", c.Name, p.Name, sub.Quantity, p.Unit, frequencyWords(sub), sub.Shift, domain.FormatDay(sub.StartsOn), a.Name),
 			map[string]any{"subscription": sub, "change": "created"})
 	})
 	if err != nil {
@@ -330,7 +330,7 @@ func (s *service) UpdateSubscription(ctx context.Context, id int64, in domain.Su
 				return domain.Invalid("endsOn", "endsOn must not be before startsOn")
 			}
 			sub.EndsOn = *in.EndsOn
-			changes = append(changes, "ends "+map[bool]string{true: "never", false: sub.EndsOn}[sub.EndsOn == ""])
+			changes = append(changes, "ends "+map[bool]string{true: "never", false: domain.FormatDay(sub.EndsOn)}[sub.EndsOn == ""])
 		}
 		if in.Status != nil && *in.Status != sub.Status {
 			sub.Status = *in.Status

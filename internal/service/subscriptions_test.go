@@ -3,6 +3,8 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -246,3 +248,39 @@ func wantField(t *testing.T, name string, err error, field string) {
 		t.Errorf("%s: %v, want field %q", name, err, field)
 	}
 }
+
+// TestSubscriptionSummariesReadableDates: the feed's summaries of a
+// subscription, its pauses and its end name days as people read them
+// ("2 Dec 2026"), never as ISO dates.
+func TestSubscriptionSummariesReadableDates(t *testing.T) {
+	t.Parallel()
+	eachClock(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), func(t *testing.T, f *storetest.Fixture, _ *clock) {
+		svc, ctx := f.Svc, f.ACtx
+		milk := newProduct(t, ctx, svc, "Milk", 5000)
+		c := newCustomer(t, ctx, svc, "Asha", 0)
+		before := len(allEvents(t, svc))
+		sub := must(svc.Subscriptions.CreateSubscription(ctx, domain.SubscriptionCreate{CustomerID: c.ID, ProductID: milk.ID, Quantity: 1,
+			Frequency: "daily", Shift: "morning", StartsOn: "2026-12-02"}))(t)
+		sub = must(svc.Subscriptions.AddPause(ctx, sub.ID, domain.PauseCreate{From: "2026-12-10", To: "2026-12-12"}))(t)
+		must(svc.Subscriptions.CancelPause(ctx, sub.ID, sub.Pauses[0].ID))(t)
+		must(svc.Subscriptions.UpdateSubscription(ctx, sub.ID, domain.SubscriptionUpdate{EndsOn: ptr("2027-01-31")}))(t)
+		evs := allEvents(t, svc)[before:]
+		wants := []string{"from 2 Dec 2026", "paused from 10 Dec 2026 to 12 Dec 2026", "pause from 10 Dec 2026 to 12 Dec 2026 cancelled", "ends 31 Jan 2027"}
+		var summaries []string
+		for _, e := range evs {
+			if e.Entity == domain.EntitySubscription {
+				summaries = append(summaries, e.Summary)
+			}
+		}
+		if len(summaries) != len(wants) {
+			t.Fatalf("subscription events = %q", summaries)
+		}
+		for i, want := range wants {
+			if !strings.Contains(summaries[i], want) || isoDay.MatchString(summaries[i]) {
+				t.Errorf("summary %d = %q, want it to say %q and no ISO date", i, summaries[i], want)
+			}
+		}
+	})
+}
+
+var isoDay = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)

@@ -75,7 +75,7 @@ describe('offline round (staff, 390 px)', () => {
     await page.reload()
     await page.getByTestId('stop').first().waitFor({ timeout: 30_000 })
     await page.getByTestId('offline-age').waitFor()
-    assert.match(await page.getByTestId('offline-age').innerText(), /Offline · showing data from \d{1,2}:\d\d.* \((just now|\d+ s ago|\d+ min ago)\)/)
+    assert.match(await page.getByTestId('offline-age').innerText(), /Offline · showing data from (Today|Yesterday|\d{1,2} \w{3}( \d{4})?), \d{1,2}:\d\d.* \((just now|\d+ s ago|\d+ min ago)\)/)
     assert.equal(await page.getByTestId('connection').getAttribute('data-state'), 'offline')
     await screenshot(page, 'offline-round')
 

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, navigate, useLocation } from '../../app/router'
 import { ErrorState, Loading } from '../../components/States'
-import { formatDay, formatMoney, formatMonth, isoDay } from '../../lib/format'
+import { formatBalance, formatDay, formatMoney, formatMonth, isoDay } from '../../lib/format'
 import { useServices, useSession } from '../../lib/services'
 import { useSettings } from '../../lib/settings'
 import type { Statement } from '../../lib/types'
@@ -135,7 +135,7 @@ export function StatementSheet({ st, business, vendor }: { st: Statement; busine
             <td />
             <td />
             <td className="num" data-testid="st-opening">
-              {formatMoney(st.openingBalanceCents)}
+              {formatBalance(st.openingBalanceCents)}
             </td>
           </tr>
           {st.lines.map((l) => (
@@ -144,7 +144,7 @@ export function StatementSheet({ st, business, vendor }: { st: Statement; busine
               <td>{l.description}</td>
               <td className="num">{l.amountCents > 0 ? formatMoney(l.amountCents) : ''}</td>
               <td className="num">{l.amountCents < 0 ? formatMoney(-l.amountCents) : ''}</td>
-              <td className="num">{formatMoney(l.balanceCents)}</td>
+              <td className="num">{formatBalance(l.balanceCents)}</td>
             </tr>
           ))}
           {st.broughtForwardCents !== 0 && (
@@ -162,7 +162,7 @@ export function StatementSheet({ st, business, vendor }: { st: Statement; busine
             <td className="num">{formatMoney(st.chargesCents)}</td>
             <td className="num">{formatMoney(st.creditsCents)}</td>
             <td className="num" data-testid="st-closing">
-              {formatMoney(st.closingBalanceCents)}
+              {formatBalance(st.closingBalanceCents)}
             </td>
           </tr>
         </tbody>

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react'
-import { formatAgo, formatTime } from '../../lib/format'
+import { formatAgo, formatWhen } from '../../lib/format'
 import { useQueue, useQueueEntries, useQueueRunner } from '../../lib/offline/useQueue'
 import { useNow, useSocketHealth } from '../../lib/realtime'
 import { useServices, useSession } from '../../lib/services'
@@ -37,7 +37,7 @@ export function OfflineBanner() {
           {oldest !== null ? (
             <>
               {' '}
-              · showing data from {formatTime(oldest)} ({formatAgo(oldest, now)})
+              · showing data from {formatWhen(oldest, now)} ({formatAgo(oldest, now)})
             </>
           ) : (
             ' · showing the data last loaded'
