@@ -131,6 +131,67 @@ describe('notifications', () => {
     await ctx.close()
   })
 
+  it('a burst of 10 events while a phone works the Today round leaves every stop button clickable; the toasts show once it is left', async () => {
+    const vendor = await admin.post('/api/users', { email: `${unique('rv').replace(/\s/g, '')}@e2e.test`, name: unique('Round Dairy'), role: 'vendor', password: 'vendor-pass-123' })
+    const area = await admin.post('/api/areas', { vendorId: vendor.id, name: unique('Round Area'), sortOrder: 1 })
+    const product = await admin.post('/api/products', { vendorId: vendor.id, name: 'Cow milk', unit: 'litre', priceCents: 6_000 })
+    const customers = []
+    for (let i = 1; i <= 4; i++) {
+      const c = await admin.post('/api/customers', {
+        name: unique(`Round Stop ${i}`), phone: '+91 98765 43210', email: '', address: `${i} MG Road, Pune`, status: 'active', vendorId: vendor.id, areaId: area.id, position: i,
+      })
+      await admin.post('/api/subscriptions', { customerId: c.id, productId: product.id, quantity: 1, frequency: 'daily', shift: 'morning' })
+      customers.push(c)
+    }
+    await admin.post('/api/deliveries/generate', { vendorId: vendor.id, shift: 'morning' })
+    const clerkEmail = `${unique('round').replace(/\s/g, '')}@e2e.test`
+    await admin.post('/api/users', { email: clerkEmail, name: 'Round Clerk', role: 'admin', password: 'round-clerk-pw-1' })
+    const clerk = await Api.login(server.url, clerkEmail, 'round-clerk-pw-1')
+
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const page = await ctx.newPage()
+    await login(page, server.url)
+    await page.goto(`${server.url}/today?shift=morning&vendorId=${vendor.id}`)
+    await page.getByTestId('stop').nth(3).waitFor()
+    const paid = customers[0]
+    for (let i = 0; i < 10; i++) {
+      await clerk.post('/api/payments', { customerId: paid.id, amountCents: 100, method: 'cash', idempotencyKey: crypto.randomUUID() })
+    }
+    // All ten have arrived: the paid stop shows ₹10.00 in credit.
+    await page.getByTestId('stop').filter({ hasText: paid.name }).getByTestId('stop-balance').getByText(/₹10\.00/).waitFor({ timeout: 10_000 })
+    assert.equal(await page.getByTestId('toast').count(), 0, 'a toast is on screen over the round')
+    // Each stop button, at the top, middle and bottom of the screen, is what is at its
+    // centre: no toast over it (the page's own sticky header and bottom bar aside,
+    // which only cover what is scrolled under them, at the very top or bottom).
+    const { count, covered } = await page.evaluate(() => {
+      const buttons = [...document.querySelectorAll('[data-testid="stop"] button')].filter((el) => el.getClientRects().length > 0)
+      const covered = []
+      for (const block of ['start', 'center', 'end']) {
+        for (const el of buttons) {
+          el.scrollIntoView({ block })
+          const r = el.getBoundingClientRect()
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+          const chrome = block !== 'center' && hit?.closest('.topbar, [data-testid="phone-nav"]')
+          if (!hit || !(hit === el || el.contains(hit) || chrome)) covered.push(`${block}: "${el.getAttribute('aria-label') ?? el.textContent?.trim()}" under ${hit?.className}`)
+        }
+      }
+      return { count: buttons.length, covered }
+    })
+    assert.ok(count >= 12, `only ${count} stop buttons found`)
+    assert.deepEqual(covered, [])
+    // And each takes a click (Playwright's own hit test, no force).
+    for (const b of await page.getByTestId('stop').getByRole('button').all()) await b.click({ trial: true, timeout: 2_000 })
+    await screenshot(page, 'burst-today-390', { fullPage: false })
+
+    // Left for the dashboard, the burst shows: one toast, saying who acted.
+    await page.getByTestId('phone-nav').getByRole('link', { name: 'Dashboard', exact: true }).click()
+    const toast = page.getByTestId('toast').filter({ hasText: 'By Round Clerk' })
+    await toast.first().waitFor({ timeout: 5_000 })
+    assert.equal(await toast.count(), 1)
+    assert.equal(await toast.getAttribute('data-count'), '10')
+    await ctx.close()
+  })
+
   it('pops up only the kinds the user chose; the feed still gets everything', async () => {
     const customer = await arrangeCustomer(admin, { name: unique('Quiet Customer') })
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } })

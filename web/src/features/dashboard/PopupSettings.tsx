@@ -1,17 +1,45 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { usePopupPrefs } from '../../app/Notifications'
 import { POPUP_KINDS, savePrefs } from '../../lib/notify'
-import { useSession } from '../../lib/services'
+import { useServices, useSession } from '../../lib/services'
 
-/** PopupSettings lets each user choose which kinds of live activity pop up (the feed keeps them all). */
+/**
+ * PopupSettings lets each user choose which kinds of live activity pop up
+ * (the feed keeps them all). While its menu is open, toasts wait (they
+ * would cover its choices) and show once it closes: by its button, Escape
+ * or a click elsewhere.
+ */
 export function PopupSettings() {
   const [open, setOpen] = useState(false)
   const prefs = usePopupPrefs()
   const userId = useSession()?.user.id
+  const { toasts } = useServices()
+  const root = useRef<HTMLDivElement>(null)
+  const button = useRef<HTMLButtonElement>(null)
+
+  useEffect(() => (open ? toasts.hold() : undefined), [open, toasts])
+
+  useEffect(() => {
+    if (!open) return
+    const outside = (e: PointerEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false)
+    }
+    document.addEventListener('pointerdown', outside)
+    return () => document.removeEventListener('pointerdown', outside)
+  }, [open])
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && open) {
+      e.stopPropagation()
+      setOpen(false)
+      button.current?.focus()
+    }
+  }
+
   if (userId === undefined) return null
   return (
-    <div className="popup-settings">
-      <button type="button" className="btn btn-ghost" aria-expanded={open} aria-controls="popup-prefs" onClick={() => setOpen((v) => !v)} data-testid="popup-settings">
+    <div className="popup-settings" ref={root} onKeyDown={onKeyDown}>
+      <button ref={button} type="button" className="btn btn-ghost" aria-expanded={open} aria-controls="popup-prefs" onClick={() => setOpen((v) => !v)} data-testid="popup-settings">
         Pop-ups
       </button>
       {open && (

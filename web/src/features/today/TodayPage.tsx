@@ -1,8 +1,8 @@
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { Empty, ErrorState, Loading } from '../../components/States'
 import { useOverLimit } from '../alerts/OverLimit'
 import { formatDay, formatNumber } from '../../lib/format'
-import { useSession } from '../../lib/services'
+import { useServices, useSession } from '../../lib/services'
 import type { Area, Round, Shift, User } from '../../lib/types'
 import { CollectPayment } from '../offline/CollectPayment'
 import { ConfirmDialog } from './ConfirmDialog'
@@ -14,11 +14,39 @@ import './today.css'
 
 const SHIFT_LABEL: Record<Shift, string> = { morning: 'Morning', evening: 'Evening' }
 
+const PHONE = '(max-width: 760px)'
+
+/** usePhone says whether the screen is phone-sized (the stylesheet's phone width). */
+function usePhone(): boolean {
+  return useSyncExternalStore(
+    (fn) => {
+      if (typeof window.matchMedia !== 'function') return () => {}
+      const mq = window.matchMedia(PHONE)
+      mq.addEventListener('change', fn)
+      return () => mq.removeEventListener('change', fn)
+    },
+    () => typeof window.matchMedia === 'function' && window.matchMedia(PHONE).matches,
+  )
+}
+
+/**
+ * useHoldOnPhone: on a phone the round fills the screen and is worked
+ * stop by stop, so a toast anywhere would sit over some stop's buttons.
+ * Toasts wait while the round is open on a phone (its counters and stops
+ * update live anyway) and show, grouped, once it is left.
+ */
+function useHoldOnPhone() {
+  const { toasts } = useServices()
+  const phone = usePhone()
+  useEffect(() => (phone ? toasts.hold() : undefined), [phone, toasts])
+}
+
 /**
  * TodayPage is the day's round for the people working it: one shift, in
  * walking order by area, with live counters and one-tap outcomes.
  */
 export function TodayPage() {
+  useHoldOnPhone()
   const session = useSession()
   const role = session?.user.role
   const manages = role === 'admin' || role === 'vendor'
