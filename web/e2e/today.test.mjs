@@ -163,11 +163,15 @@ describe('the Today page', () => {
     await dialog.getByRole('button', { name: 'Mark 2 delivered' }).tap()
     await eventually(async () => assert.equal(await page.getByTestId('counter-delivered').innerText(), '2'))
     assert.equal(await page.getByTestId('mark-rest').count(), 0)
-    const round = await admin.get(`/api/round?shift=evening&vendorId=${vendor.id}`)
-    assert.deepEqual(
-      round.stops.map((s) => [s.delivery.status, s.delivery.reason ?? '']),
-      [['failed', 'not_home'], ['skipped', 'other'], ['delivered', ''], ['delivered', '']],
-    )
+    // The counters count changes still on their way from the phone's
+    // queue: the server has them once they are sent.
+    await eventually(async () => {
+      const round = await admin.get(`/api/round?shift=evening&vendorId=${vendor.id}`)
+      assert.deepEqual(
+        round.stops.map((s) => [s.delivery.status, s.delivery.reason ?? '']),
+        [['failed', 'not_home'], ['skipped', 'other'], ['delivered', ''], ['delivered', '']],
+      )
+    })
     await ctx.close()
   })
 })
