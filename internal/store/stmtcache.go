@@ -227,7 +227,8 @@ func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (drive
 	if opts.Isolation != driver.IsolationLevel(0) || opts.ReadOnly {
 		return nil, errors.New("store: the driver does not support transaction options")
 	}
-	return c.Conn.Begin() //nolint:staticcheck // the driver's only way
+	//lint:ignore SA1019 the driver's only way
+	return c.Conn.Begin()
 }
 
 // Ping forwards driver.Pinger.
@@ -282,11 +283,13 @@ func (s *lentStmt) Close() error {
 func (s *lentStmt) NumInput() int { return s.cs.si.NumInput() }
 
 func (s *lentStmt) Exec(args []driver.Value) (driver.Result, error) {
-	return s.cs.si.Exec(args) //nolint:staticcheck // forwarded as is
+	//lint:ignore SA1019 forwarded as is
+	return s.cs.si.Exec(args)
 }
 
 func (s *lentStmt) Query(args []driver.Value) (driver.Rows, error) {
-	return s.cs.si.Query(args) //nolint:staticcheck // forwarded as is
+	//lint:ignore SA1019 forwarded as is
+	return s.cs.si.Query(args)
 }
 
 func (s *lentStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
@@ -312,7 +315,8 @@ func stmtExec(ctx context.Context, si driver.Stmt, args []driver.NamedValue) (dr
 	if err != nil {
 		return nil, err
 	}
-	return si.Exec(vals) //nolint:staticcheck // the driver's only way
+	//lint:ignore SA1019 the driver's only way
+	return si.Exec(vals)
 }
 
 func stmtQuery(ctx context.Context, si driver.Stmt, args []driver.NamedValue) (driver.Rows, error) {
@@ -323,7 +327,8 @@ func stmtQuery(ctx context.Context, si driver.Stmt, args []driver.NamedValue) (d
 	if err != nil {
 		return nil, err
 	}
-	return si.Query(vals) //nolint:staticcheck // the driver's only way
+	//lint:ignore SA1019 the driver's only way
+	return si.Query(vals)
 }
 
 func namedValues(args []driver.NamedValue) ([]driver.Value, error) {
