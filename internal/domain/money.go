@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -102,15 +101,4 @@ func groupDigits(digits string, rest int) string {
 	}
 	b.WriteString(tail)
 	return b.String()
-}
-
-// FormatDay writes a YYYY-MM-DD calendar day as the dashboard reads it:
-// FormatDay("2026-12-02") is "2 Dec 2026". Anything that is not such a
-// day is returned as it is (an empty day stays empty).
-func FormatDay(day string) string {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return t.Format("2 Jan 2006")
 }
