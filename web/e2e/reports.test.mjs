@@ -5,7 +5,7 @@
 // report is cancelled after a confirmation, in both browsers.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { downloaded, eventually, login, screenshot, suite, unique } from './harness.mjs'
+import { downloaded, login, screenshot, suite, unique } from './harness.mjs'
 
 /** watchProgress records, in the page, every value each report's progress bar shows. */
 async function watchProgress(page) {
@@ -70,18 +70,27 @@ describe('reports', () => {
     const form = pageA.getByRole('form', { name: 'New report' })
     await form.getByLabel('Report').selectOption('statements')
     await form.getByLabel('Month').selectOption(lastMonth)
-    await form.getByRole('button', { name: 'Start report' }).click()
-    const first = pageA.locator('[data-report-id]').first()
-    await first.waitFor()
-    const id = await first.getAttribute('data-report-id')
+    // The report's id is the one this click created: other files on the
+    // shared server start reports too, so the list's first row may be
+    // theirs.
+    const [created] = await Promise.all([
+      pageA.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/reports'),
+      form.getByRole('button', { name: 'Start report' }).click(),
+    ])
+    assert.equal(created.status(), 202, `starting the report answered ${created.status()}`)
+    const id = String((await created.json()).id)
+    await pageA.locator(`[data-report-id="${id}"]`).waitFor()
     // Three more behind it (about a second each), so that the next one
     // surely waits in the queue long enough to be cancelled there.
     for (let i = 0; i < 3; i++) await admin.post('/api/reports', { kind: 'statements', params: { month: lastMonth } })
     await form.getByLabel('Report').selectOption('dues-ageing')
-    await form.getByRole('button', { name: 'Start report' }).click()
-    const second = pageA.locator('[data-report-id]').first()
-    await eventually(async () => assert.ok(Number(await second.getAttribute('data-report-id')) > Number(id) + 3))
-    const secondId = await second.getAttribute('data-report-id')
+    const [queued] = await Promise.all([
+      pageA.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/reports'),
+      form.getByRole('button', { name: 'Start report' }).click(),
+    ])
+    assert.equal(queued.status(), 202, `starting the second report answered ${queued.status()}`)
+    const secondId = String((await queued.json()).id)
+    assert.ok(Number(secondId) > Number(id) + 3, `the second report (${secondId}) was not started after the first four (${id}…)`)
 
     // Cancel the second while it waits, after confirming.
     const rowA2 = pageA.locator(`[data-report-id="${secondId}"]`)
