@@ -184,28 +184,24 @@ func (c *coordinator) phase(count int) (base int64, expected int64, err error) {
 	return base, expected, err
 }
 
-// waitSeq polls the workers until expected clients received seq.
+// waitSeq waits until expected clients received seq, or timeout passes:
+// each worker answers once its own clients all have it (farm.await), so
+// nothing on the load generator's core runs for the coordinator while
+// the arrivals are being timed. With timeout <= 0 it only looks.
 func (c *coordinator) waitSeq(seq, expected int64, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		resps, err := c.pool.all(func(int, *worker) (request, bool) {
-			return request{Op: "progress", Seq: seq}, true
-		})
-		if err != nil {
-			return false
-		}
-		var got int64
-		for _, r := range resps {
-			got += r.N
-		}
-		if got >= expected {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
+	req := request{Op: "progress", Seq: seq}
+	if timeout > 0 {
+		req = request{Op: "await", Seq: seq, DurationMs: max(1, int(timeout/time.Millisecond))}
 	}
+	resps, err := c.pool.all(func(int, *worker) (request, bool) { return req, true })
+	if err != nil {
+		return false
+	}
+	var got int64
+	for _, r := range resps {
+		got += r.N
+	}
+	return got >= expected
 }
 
 // merged is the union of the workers' phase reports.

@@ -14,7 +14,7 @@ import (
 // line on the worker's stdin; the worker answers each with one response
 // line on its stdout.
 type request struct {
-	Op         string      `json:"op"` // init, connect, close, reset, progress, probe, collect
+	Op         string      `json:"op"` // init, connect, close, reset, progress, await, probe, collect
 	Config     *farmConfig `json:"config,omitempty"`
 	N          int         `json:"n,omitempty"`
 	Conc       int         `json:"conc,omitempty"`
@@ -74,6 +74,8 @@ func runWorker(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 				resp.N = int64(f.reset(req.Base, req.Count))
 			case "progress":
 				resp.N = f.progress(req.Seq)
+			case "await":
+				resp.N = f.await(req.Seq, time.Duration(req.DurationMs)*time.Millisecond)
 			case "probe":
 				f.probe(req.N, time.Duration(req.IntervalMs)*time.Millisecond, time.Duration(req.DurationMs)*time.Millisecond)
 			case "collect":
