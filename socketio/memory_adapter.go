@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"context"
+	"runtime"
 	"sync"
 )
 
@@ -214,9 +215,25 @@ func (a *MemoryAdapter) collect(list []*Socket, opts BroadcastOptions) []*Socket
 // waited for.
 func (a *MemoryAdapter) Broadcast(_ context.Context, p *Packet, opts BroadcastOptions) error {
 	frames := p.Encode()
-	a.ForEach(opts, func(s *Socket) { s.deliver(frames, opts.Flags) })
+	n := 0
+	a.ForEach(opts, func(s *Socket) {
+		s.deliver(frames, opts.Flags)
+		if n++; n == broadcastHead {
+			// Let a writer put the first ones on the wire before the rest
+			// are handed over (see broadcastHead).
+			runtime.Gosched()
+		}
+	})
 	return nil
 }
+
+// broadcastHead is how many sockets a broadcast hands their message before
+// it yields once. On one CPU a writer cannot start until the broadcasting
+// goroutine stops, so the first client of a fan-out to 10,000 waited for
+// all 10,000 to be handed over (2.6 ms, against 0.6 ms for a loop that
+// writes as it goes); yielding after the first few lets a writer send
+// those at once and costs the broadcast one scheduling round trip.
+const broadcastHead = 32
 
 // AddSockets makes the selected local sockets join rooms.
 func (a *MemoryAdapter) AddSockets(_ context.Context, opts BroadcastOptions, rooms []string) error {
