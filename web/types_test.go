@@ -2,6 +2,7 @@ package web
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -13,15 +14,24 @@ import (
 )
 
 // TestTypeScriptTypesMatchTheServer keeps the dashboard's payload types
-// (src/lib/types.ts, shared by every hook) true to the Go types the server
-// encodes: each interface has exactly the JSON fields of its Go type.
+// (src/lib/types/*.ts, re-exported by src/lib/types.ts and shared by every
+// hook) true to the Go types the server encodes: each interface has exactly
+// the JSON fields of its Go type.
 func TestTypeScriptTypesMatchTheServer(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile("src/lib/types.ts")
-	if err != nil {
-		t.Fatal(err)
+	ts := map[string][]string{}
+	for _, path := range typeScriptTypeFiles(t) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, fields := range parseInterfaces(string(src)) {
+			if _, dup := ts[name]; dup {
+				t.Errorf("%s: interface %s is declared in two files", path, name)
+			}
+			ts[name] = fields
+		}
 	}
-	ts := parseInterfaces(string(src))
 	pairs := map[string]reflect.Type{
 		"Actor":            reflect.TypeFor[domain.Actor](),
 		"User":             reflect.TypeFor[domain.User](),
@@ -116,7 +126,7 @@ func TestTypeScriptTypesMatchTheServer(t *testing.T) {
 	for name, goType := range pairs {
 		fields, ok := ts[name]
 		if !ok {
-			t.Errorf("src/lib/types.ts has no interface %s (the server's %s)", name, goType)
+			t.Errorf("src/lib/types/*.ts has no interface %s (the server's %s)", name, goType)
 			continue
 		}
 		want := jsonFields(goType)
@@ -124,6 +134,27 @@ func TestTypeScriptTypesMatchTheServer(t *testing.T) {
 			t.Errorf("interface %s has fields %v, the server's %s encodes %v", name, fields, goType, want)
 		}
 	}
+}
+
+// typeScriptTypeFiles lists the entry point src/lib/types.ts and the files
+// of src/lib/types/ it re-exports, each of which it must name.
+func typeScriptTypeFiles(t *testing.T) []string {
+	t.Helper()
+	entry, err := os.ReadFile("src/lib/types.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("src/lib/types/*.ts")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in src/lib/types/ (%v)", err)
+	}
+	for _, f := range files {
+		module := "./types/" + strings.TrimSuffix(filepath.Base(f), ".ts")
+		if !strings.Contains(string(entry), "from '"+module+"'") {
+			t.Errorf("src/lib/types.ts does not re-export %s", module)
+		}
+	}
+	return append([]string{"src/lib/types.ts"}, files...)
 }
 
 var (

@@ -112,12 +112,33 @@ describe('suspendSubject', () => {
 describe('StaffSection (a vendor)', () => {
   it('lists its staff, adds one for its own vendor id without asking for a vendor, and warns before suspending', async () => {
     const staffUser: User = { id: 9, email: 'priya@x', name: 'Priya', role: 'staff', status: 'active', vendorId: 2, areaIds: [4], shifts: ['morning'], createdAt: '', updatedAt: '' }
-    const { post } = setupVendor([staffUser])
+    const { post, gets } = setupVendor([staffUser])
     await screen.findByText('Priya', undefined, { timeout: 5000 })
     fireEvent.click(screen.getByRole('button', { name: 'Suspend…' }))
     expect(screen.getByTestId('suspend-confirm-9').textContent).toContain('This staff member is signed out at once on every device')
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
     fireEvent.click(screen.getByRole('button', { name: 'New staff member' }))
+    expect(screen.queryByLabelText('Role')).toBeNull()
+    expect(screen.queryByLabelText('Vendor')).toBeNull()
+    // Inside the Staff card, the form is not a card of its own.
+    const form = screen.getByRole('form', { name: 'New staff member' })
+    expect(form.classList.contains('card')).toBe(false)
+    expect(form.closest('.card')?.getAttribute('data-testid')).toBe('staff-section')
+    type('Name', 'Ravi')
+    type('Email', 'ravi@x')
+    type('Password', 'longenough')
+    fireEvent.click(await screen.findByLabelText('Indiranagar', undefined, { timeout: 5000 }))
+    fireEvent.click(screen.getByRole('button', { name: 'Create user' }))
+    await waitFor(() => expect(post).toHaveBeenCalled(), { timeout: 5000 })
+    expect(post.mock.calls[0]![1]).toEqual({ email: 'ravi@x', name: 'Ravi', role: 'staff', password: 'longenough', vendorId: 2, areaIds: [4], shifts: ['morning', 'evening'] })
+    // The vendor list is never asked for: a vendor adds staff of its own.
+    const usersRoles = gets.filter((g) => g.path === '/api/users').map((g) => (g.params as { role?: string }).role)
+    expect(usersRoles.length).toBeGreaterThan(0)
+    expect(usersRoles).not.toContain('vendor')
+  })
+
+  it('never asks for the vendor list, even when the form is not given the vendor id', async () => {
+    const { post, gets } = setupVendor([], (done) => <CreateUserForm onDone={done} />)
     expect(screen.queryByLabelText('Role')).toBeNull()
     expect(screen.queryByLabelText('Vendor')).toBeNull()
     type('Name', 'Ravi')
@@ -126,13 +147,16 @@ describe('StaffSection (a vendor)', () => {
     fireEvent.click(await screen.findByLabelText('Indiranagar', undefined, { timeout: 5000 }))
     fireEvent.click(screen.getByRole('button', { name: 'Create user' }))
     await waitFor(() => expect(post).toHaveBeenCalled(), { timeout: 5000 })
-    expect(post.mock.calls[0]![1]).toEqual({ email: 'ravi@x', name: 'Ravi', role: 'staff', password: 'longenough', vendorId: 2, areaIds: [4], shifts: ['morning', 'evening'] })
+    expect(post.mock.calls[0]![1]).toMatchObject({ role: 'staff', vendorId: 2, areaIds: [4] })
+    expect(gets.map((g) => g.path)).not.toContain('/api/users')
   })
 })
 
-function setupVendor(staff: User[]) {
+function setupVendor(staff: User[], ui: (onDone: () => void) => ReactNode = () => <StaffSection />) {
+  const gets: Array<{ path: string; params: unknown }> = []
   const api: ApiClient = {
     get: (async (path: string, params?: unknown) => {
+      gets.push({ path, params })
       if (path === '/api/users') return { items: staff, total: staff.length }
       if (path === '/api/areas' && (params as { vendorId: number }).vendorId === 2)
         return { items: [{ id: 4, vendorId: 2, name: 'Indiranagar', sortOrder: 1, createdAt: '', updatedAt: '' }] }
@@ -146,10 +170,8 @@ function setupVendor(staff: User[]) {
   const services: Services = { api, session, toasts: new ToastStore(), login: vi.fn(), refresh: vi.fn(), logout: vi.fn(), notice: () => null }
   render(
     <ServicesProvider services={services}>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <StaffSection />
-      </QueryClientProvider>
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>{ui(vi.fn())}</QueryClientProvider>
     </ServicesProvider>,
   )
-  return { post: api.post as unknown as ReturnType<typeof vi.fn>, session }
+  return { post: api.post as unknown as ReturnType<typeof vi.fn>, session, gets }
 }

@@ -258,7 +258,7 @@ export function StaffSection() {
       </div>
       {creating && (
         <div className="pad">
-          <CreateUserForm vendorId={session.user.id} onDone={() => setCreating(false)} />
+          <CreateUserForm vendorId={session.user.id} embedded onDone={() => setCreating(false)} />
         </div>
       )}
       {users.isPending ? (
@@ -374,10 +374,14 @@ const SHIFTS: Shift[] = ['morning', 'evening']
 /**
  * CreateUserForm adds a user (POST /api/users). For staff it asks for the
  * vendor (unless fixed, as for a vendor adding its own staff), at least one
- * of that vendor's areas, and the shifts they work.
+ * of that vendor's areas, and the shifts they work. It is a card of its own,
+ * or, embedded in another card (a vendor's Staff section), only its fields.
  */
-export function CreateUserForm({ onDone, vendorId: fixedVendor }: { onDone: () => void; vendorId?: number }) {
+export function CreateUserForm({ onDone, vendorId, embedded = false }: { onDone: () => void; vendorId?: number; embedded?: boolean }) {
   const { toasts } = useServices()
+  const session = useSession()
+  // A vendor adds staff of its own: its vendor is fixed even when not given.
+  const fixedVendor = vendorId ?? (session?.user.role === 'vendor' ? session.user.id : undefined)
   const create = useCreateUser()
   const [form, setForm] = useState({ name: '', email: '', role: (fixedVendor ? 'staff' : 'vendor') as Role, password: '' })
   const [vendor, setVendor] = useState(fixedVendor ?? 0)
@@ -385,8 +389,11 @@ export function CreateUserForm({ onDone, vendorId: fixedVendor }: { onDone: () =
   const [shifts, setShifts] = useState<Shift[]>(SHIFTS)
   const [error, setError] = useState<{ message: string; field?: string } | null>(null)
   const staff = form.role === 'staff'
-  const vendorList = useUsers({ role: 'vendor' })
-  const vendors = fixedVendor ? [] : (vendorList.data?.items ?? []).filter((u) => u.role === 'vendor')
+  // Only a form that asks for the vendor lists them (so never for a vendor:
+  // GET /api/users answers a vendor with its own staff).
+  const asksVendor = !fixedVendor
+  const vendorList = useUsers({ role: 'vendor' }, { enabled: asksVendor })
+  const vendors = asksVendor ? (vendorList.data?.items ?? []).filter((u) => u.role === 'vendor') : []
   const areas = useAreas(staff && vendor ? vendor : undefined)
   // One key for this new user, kept across resubmissions until it is created.
   const [idempotencyKey] = useState(newIdempotencyKey)
@@ -410,9 +417,11 @@ export function CreateUserForm({ onDone, vendorId: fixedVendor }: { onDone: () =
   }
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value })
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
+  const title = fixedVendor ? 'New staff member' : 'New user'
+  const Heading = embedded ? 'h3' : 'h2'
   return (
-    <form className="card create-user" onSubmit={submit} aria-label={fixedVendor ? 'New staff member' : 'New user'} noValidate>
-      <h2>{fixedVendor ? 'New staff member' : 'New user'}</h2>
+    <form className={embedded ? 'create-user' : 'card create-user'} onSubmit={submit} aria-label={title} noValidate>
+      <Heading>{title}</Heading>
       <div className="form-grid">
         <label className="field">
           <span>Name</span>
@@ -432,7 +441,7 @@ export function CreateUserForm({ onDone, vendorId: fixedVendor }: { onDone: () =
             </select>
           </label>
         )}
-        {staff && !fixedVendor && (
+        {staff && asksVendor && (
           <label className="field">
             <span>Vendor</span>
             <select

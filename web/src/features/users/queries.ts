@@ -18,10 +18,11 @@ export const userQueries = {
     }),
 }
 
-export function useUsers(f: { role?: string; search?: string }) {
+/** useUsers lists users (GET /api/users); enabled false fetches nothing (default true). */
+export function useUsers(f: { role?: string; search?: string }, { enabled = true }: { enabled?: boolean } = {}) {
   const api = useApi()
   const refetchInterval = useLiveRefetch()
-  return useQuery({ ...userQueries.list(api, f), refetchInterval })
+  return useQuery({ ...userQueries.list(api, f), refetchInterval, enabled })
 }
 
 export function useVendorMetrics() {
