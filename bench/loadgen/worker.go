@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -48,6 +51,16 @@ func raiseFileLimit() uint64 {
 // runWorker serves the coordinator's requests until stdin closes.
 func runWorker(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	limit := raiseFileLimit()
+	// LOADGEN_WORKER_CPUPROFILE=PREFIX: each worker writes its CPU profile
+	// to PREFIX.PID when it ends, to see where the load generator's own
+	// core goes.
+	if prefix := os.Getenv("LOADGEN_WORKER_CPUPROFILE"); prefix != "" {
+		if f, err := os.Create(prefix + "." + strconv.Itoa(os.Getpid())); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer func() { pprof.StopCPUProfile(); f.Close() }()
+			}
+		}
+	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	enc := json.NewEncoder(stdout)
