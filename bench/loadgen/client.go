@@ -4,22 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // client is one Socket.IO connection over WebSocket, namespace "/".
 type client struct {
 	f        *farm
-	ws       *websocket.Conn
+	ws       *wsConn
 	d        Delivery // guarded by f.mu
 	closing  atomic.Bool
 	dead     atomic.Bool
@@ -31,15 +27,14 @@ type client struct {
 	pending map[int64]int64 // ack id -> unix ns sent
 }
 
-// readBufs recycles the buffers messages are read into: an idle client
-// holds none.
-var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+// clients reads every healthy client of this process (see reactor).
+var clients reactor
 
-// newTransport returns the HTTP transport of WebSocket handshakes. Its
+// newDialer returns the dial function of WebSocket handshakes. Its
 // connections close with RST (SO_LINGER 0) so that tens of thousands of
 // closed connections leave no TIME_WAIT behind on a shared machine; a slow
 // client gets a tiny receive buffer so that the server's queue fills fast.
-func newTransport(slow bool) *http.Transport {
+func newDialer(slow bool) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: 30 * time.Second}
 	if slow {
 		d.Control = func(_, _ string, rc syscall.RawConn) error {
@@ -53,57 +48,64 @@ func newTransport(slow bool) *http.Transport {
 			return serr
 		}
 	}
-	return &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := d.DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			return c, nil
-		},
-		MaxIdleConns:      1,
-		DisableKeepAlives: true,
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+		return c, nil
 	}
 }
 
 // dial opens a client: WebSocket, Engine.IO open packet, Socket.IO CONNECT
 // with the optional token, until the server's CONNECT answer. A slow
-// client stops reading there; the others start their read loop.
+// client stops reading there; the others are read by the reactor.
 func (f *farm) dial(ctx context.Context, slow bool) (*client, error) {
-	hc := f.hc
+	dial := f.netDial
 	if slow {
-		hc = f.slowHC
+		dial = f.slowNetDial
 	}
-	ws, _, err := websocket.Dial(ctx, f.cfg.URL, &websocket.DialOptions{HTTPClient: hc})
+	ws, err := dialWS(ctx, f.cfg.URL, dial)
 	if err != nil {
 		return nil, fmt.Errorf("failed to dial: %w", err)
 	}
-	ws.SetReadLimit(1 << 20)
 	c := &client{f: f, ws: ws}
 	c.token, c.outsider = f.token()
 	if err := c.handshake(ctx); err != nil {
-		ws.CloseNow()
+		ws.close()
 		return nil, err
 	}
 	if !slow {
-		go c.readLoop()
+		// What came right after the CONNECT answer, then the reactor.
+		if err := c.ws.messages(func(msg []byte) error { return c.handle(msg, time.Now().UnixNano()) }); err != nil {
+			ws.close()
+			return nil, err
+		}
+		if err := ws.detach(); err != nil {
+			ws.close()
+			return nil, fmt.Errorf("failed to take the socket: %w", err)
+		}
+		if err := clients.watch(c); err != nil {
+			ws.close()
+			return nil, fmt.Errorf("failed to watch the socket: %w", err)
+		}
 	}
 	return c, nil
 }
 
+// errHandshakeDone ends the handshake's message loop at the CONNECT answer.
+var errHandshakeDone = errors.New("handshake done")
+
 func (c *client) handshake(ctx context.Context) error {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(30 * time.Second)
+	}
 	opened := false
-	for {
-		typ, b, err := c.ws.Read(ctx)
-		if err != nil {
-			return fmt.Errorf("failed to read handshake: %w", err)
-		}
-		if typ != websocket.MessageText {
-			continue
-		}
+	step := func(b []byte) error {
 		fr, err := parseFrame(b)
 		if err != nil {
 			return fmt.Errorf("failed to parse handshake %q: %w", b, err)
@@ -111,47 +113,70 @@ func (c *client) handshake(ctx context.Context) error {
 		switch fr.kind {
 		case kindOpen:
 			opened = true
-			if err := c.ws.Write(ctx, websocket.MessageText, appendConnect(nil, c.token)); err != nil {
+			if err := c.ws.writeText(appendConnect(nil, c.token)); err != nil {
 				return fmt.Errorf("failed to send connect: %w", err)
 			}
 		case kindPing:
-			if err := c.ws.Write(ctx, websocket.MessageText, []byte("3")); err != nil {
+			if err := c.ws.writeText([]byte("3")); err != nil {
 				return fmt.Errorf("failed to pong: %w", err)
 			}
 		case kindConnect:
 			if !opened {
 				return errors.New("connect before open")
 			}
-			return nil
+			return errHandshakeDone
 		case kindConnectError:
 			return fmt.Errorf("connection refused: %s", fr.data)
 		case kindClose, kindDisconnect:
 			return errors.New("closed during handshake")
 		}
+		return nil
+	}
+	for {
+		// Messages one at a time, so that those after the CONNECT answer
+		// stay in the buffer for the reactor.
+		err := c.ws.messages(once(step))
+		if err == errHandshakeDone {
+			return nil
+		}
+		if err != nil && err != errOnce {
+			return err
+		}
+		if err == errOnce {
+			continue // there may be another complete message
+		}
+		if err := c.ws.readBlocking(deadline); err != nil {
+			return fmt.Errorf("failed to read handshake: %w", err)
+		}
 	}
 }
 
-func (c *client) readLoop() {
-	ctx := context.Background()
-	for {
-		typ, r, err := c.ws.Reader(ctx)
-		if err != nil {
-			c.gone()
-			return
+// errOnce stops a message loop after one message, which stays consumed.
+var errOnce = errors.New("one message")
+
+// once wraps a message handler so that the loop stops after the first
+// message (errOnce) unless the handler failed.
+func once(fn func([]byte) error) func([]byte) error {
+	return func(b []byte) error {
+		if err := fn(b); err != nil {
+			return err
 		}
-		bp := readBufs.Get().(*[]byte)
-		buf, err := readAll(r, (*bp)[:0])
+		return errOnce
+	}
+}
+
+// readable reads what the socket has and handles its messages (the
+// reactor's call).
+func (c *client) readable() {
+	err := c.ws.readReady()
+	if err == nil {
 		now := time.Now().UnixNano()
-		if err == nil && typ == websocket.MessageText {
-			err = c.handle(buf, now)
-		}
-		*bp = buf[:0]
-		readBufs.Put(bp)
-		if err != nil {
-			c.gone()
-			c.ws.CloseNow()
-			return
-		}
+		err = c.ws.messages(func(msg []byte) error { return c.handle(msg, now) })
+	}
+	if err != nil {
+		clients.forget(c)
+		c.gone()
+		c.ws.close()
 	}
 }
 
@@ -163,22 +188,6 @@ func (c *client) gone() {
 	c.f.disconnects.Add(1)
 }
 
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
-
 var errServerLeft = errors.New("loadgen: server disconnected the socket")
 
 func (c *client) handle(b []byte, now int64) error {
@@ -188,7 +197,7 @@ func (c *client) handle(b []byte, now int64) error {
 	}
 	switch fr.kind {
 	case kindPing:
-		return c.ws.Write(context.Background(), websocket.MessageText, []byte("3"))
+		return c.ws.writeText([]byte("3"))
 	case kindEvent:
 		if string(fr.event) != c.f.cfg.Event {
 			return nil
@@ -225,7 +234,7 @@ func (c *client) ping() error {
 	c.pending[id] = now
 	c.ackMu.Unlock()
 	arg := strconv.AppendQuote(nil, strconv.FormatInt(now, 10))
-	return c.ws.Write(context.Background(), websocket.MessageText, appendEvent(nil, "bench:ping", id, arg))
+	return c.ws.writeText(appendEvent(nil, "bench:ping", id, arg))
 }
 
 // takePending returns and forgets the number of unanswered pings.
@@ -240,5 +249,6 @@ func (c *client) takePending() int64 {
 // close closes the connection at once (RST), as a crashed client would.
 func (c *client) close() {
 	c.closing.Store(true)
-	c.ws.CloseNow()
+	clients.forget(c)
+	c.ws.close()
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"net/http"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,9 +29,9 @@ type farmConfig struct {
 // farm holds the clients of one process and what they received in the
 // current phase.
 type farm struct {
-	cfg        farmConfig
-	key        func([]byte) (seq, t0 int64, ok bool)
-	hc, slowHC *http.Client
+	cfg                  farmConfig
+	key                  func([]byte) (seq, t0 int64, ok bool)
+	netDial, slowNetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	disconnects atomic.Int64
 
@@ -55,12 +55,12 @@ type farm struct {
 
 func newFarm(cfg farmConfig) *farm {
 	f := &farm{
-		cfg:    cfg,
-		key:    benchKey,
-		hc:     &http.Client{Transport: newTransport(false)},
-		slowHC: &http.Client{Transport: newTransport(true)},
-		lat:    NewHistogram(),
-		acks:   NewHistogram(),
+		cfg:         cfg,
+		key:         benchKey,
+		netDial:     newDialer(false),
+		slowNetDial: newDialer(true),
+		lat:         NewHistogram(),
+		acks:        NewHistogram(),
 	}
 	if cfg.App {
 		f.key = appKey
