@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -20,6 +21,11 @@ import (
 type wsConn struct {
 	conn net.Conn
 	rc   syscall.RawConn // nil when conn has no descriptor
+	// fd is rc's descriptor (-1: none), which tryWrite writes to
+	// directly; fdUse counts those writes in progress and, with
+	// fdRetired, says destroy has begun (see retireFD).
+	fd    int32
+	fdUse atomic.Int32
 	wsParser
 
 	// h handles what is read: the upgrade probe, then the session. It is
@@ -69,7 +75,8 @@ func upgradeWebSocket(w http.ResponseWriter, r *http.Request, maxPayload int64) 
 	}
 	// rw, with net/http's two 4 kB buffers, is dropped here: frames are
 	// read into pooled buffers and written from them.
-	return &wsConn{conn: conn, rc: rawConnOf(conn), wsParser: wsParser{maxPayload: maxPayload}}, early, nil
+	rc := rawConnOf(conn)
+	return &wsConn{conn: conn, rc: rc, fd: descriptorOf(rc), wsParser: wsParser{maxPayload: maxPayload}}, early, nil
 }
 
 // wsFrame passes a frame to the current handler: the upgrade probe may hand
@@ -185,7 +192,54 @@ func (w *wsConn) readReady() {
 }
 
 // tryWrite writes what the socket takes now; the rest is the caller's.
-func (w *wsConn) tryWrite(b []byte) (int, error) { return tryWrite(w.rc, b) }
+func (w *wsConn) tryWrite(b []byte) (int, error) {
+	if w.fd < 0 {
+		return tryWrite(w.rc, b)
+	}
+	if !w.useFD() {
+		return 0, net.ErrClosed
+	}
+	if hook := testHookDirectWrite.Load(); hook != nil {
+		(*hook)()
+	}
+	n, err := writeFD(int(w.fd), b)
+	w.fdUse.Add(-1)
+	return n, err
+}
+
+// testHookDirectWrite, set by tests only, runs between reserving the
+// descriptor and writing to it.
+var testHookDirectWrite atomic.Pointer[func()]
+
+// fdRetired is set in fdUse once the descriptor may be closed.
+const fdRetired = 1 << 30
+
+// useFD reserves the descriptor for one direct write: false once the
+// socket is being destroyed.
+func (w *wsConn) useFD() bool {
+	for {
+		v := w.fdUse.Load()
+		if v&fdRetired != 0 {
+			return false
+		}
+		if w.fdUse.CompareAndSwap(v, v+1) {
+			return true
+		}
+	}
+}
+
+// retireFD ends direct writes and waits for those in progress (each one
+// non-blocking write(2)). Only then may the socket close: a direct write
+// after it could reach another socket that reused the descriptor's
+// number.
+func (w *wsConn) retireFD() {
+	if w.fdUse.Or(fdRetired) == 0 {
+		return
+	}
+	for w.fdUse.Load() != fdRetired {
+		runtime.Gosched()
+	}
+}
 
 // abort sends a close frame with code if the socket takes it at once, then
 // destroys the connection. frame is false when a write may be in progress:
@@ -214,6 +268,7 @@ func (w *wsConn) closeGracefully() {
 func (w *wsConn) destroy() {
 	w.destroyOnce.Do(func() {
 		w.unwatch()
+		w.retireFD()
 		_ = w.conn.Close()
 		if c := w.owner; c != nil {
 			c.finish()
