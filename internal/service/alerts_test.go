@@ -201,7 +201,7 @@ func TestFailureRateAlert(t *testing.T) {
 
 func TestBalanceOverLimitAlert(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.AdminCtx
 		must(svc.Alerts.UpdateAlertRules(ctx, []byte(`{"balance_over_limit":{"defaultCreditLimitCents":1000}}`)))(t)
 		c := newCustomer(t, ctx, svc, "Asha", f.VendorA.ID)

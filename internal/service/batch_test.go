@@ -18,7 +18,7 @@ func TestBatch(t *testing.T) {
 			t.Parallel()
 			var mu sync.Mutex
 			var commits []int64
-			svc := storetest.Services(t, kind, service.Options{OnCommit: func(s int64) { mu.Lock(); commits = append(commits, s); mu.Unlock() }})
+			svc := storetest.Services(t, kind, service.Options{Now: runningFrom(testDay), OnCommit: func(s int64) { mu.Lock(); commits = append(commits, s); mu.Unlock() }})
 			f := storetest.NewFixture(t, svc)
 			var c *domain.Customer
 			err := svc.Batch(f.AdminCtx, func(ctx context.Context) error {

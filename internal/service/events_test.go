@@ -22,7 +22,7 @@ func TestEventLog(t *testing.T) {
 	t.Parallel()
 	var commits []int64
 	var mu sync.Mutex
-	opts := service.Options{OnCommit: func(seq int64) { mu.Lock(); commits = append(commits, seq); mu.Unlock() }}
+	opts := service.Options{Now: runningFrom(testDay), OnCommit: func(seq int64) { mu.Lock(); commits = append(commits, seq); mu.Unlock() }}
 	each(t, opts, func(t *testing.T, f *storetest.Fixture) {
 		svc := f.Svc
 		start := len(allEvents(t, svc)) // the fixture's three users

@@ -24,6 +24,22 @@ type clock struct {
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
+// testDay is "today" for the tests that write fixed dates such as
+// newDelivery's "2026-11-25": a delivery's day must lie within a year of
+// the service's today, so such a test runs on a clock set to this day
+// (runningFrom(testDay)), never on the real one, and keeps passing whatever
+// the real date is.
+var testDay = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+// runningFrom returns a clock for Options.Now that reads start when it is
+// made and then moves on with the real clock: the calendar is fixed while
+// time still passes, for the tests that need it to (event times following
+// seq, leases, expiry).
+func runningFrom(start time.Time) func() time.Time {
+	t0 := time.Now()
+	return func() time.Time { return start.Add(time.Since(t0)) }
+}
+
 // eachClock runs fn on both databases with a fresh fixture and a clock of
 // its own starting at start: the databases' subtests run at once, so a
 // clock shared between them would be moved by the other.

@@ -22,7 +22,7 @@ func keyed(ctx context.Context, key string) (context.Context, *domain.Idempotenc
 // twice); the key with another request is IDEMPOTENCY_KEY_REUSED.
 func TestEveryWriteIsIdempotent(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc := f.Svc
 		c := newCustomer(t, f.ACtx, svc, "Keyed", 0)
 		d := newDelivery(t, f.ACtx, svc, c.ID, 400)

@@ -17,11 +17,11 @@ import (
 // their newlines and tabs.
 func TestControlCharactersRefused(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.AdminCtx
 		c := newCustomer(t, ctx, svc, "Asha Rao", f.VendorA.ID)
 		d := newDelivery(t, ctx, svc, c.ID, 100)
-		today := time.Now().UTC().Format(time.DateOnly)
+		today := svc.Now().Format(time.DateOnly)
 		for _, bad := range []string{"a\x00b", "a\x07b", "a\x1bb", "a\x7fb", "a\u0085b", "a\xffb"} {
 			tests := []struct {
 				name, field string
@@ -147,14 +147,14 @@ func TestAmountLimits(t *testing.T) {
 // inactive customer; payments are always accepted.
 func TestCustomerNotActive(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.AdminCtx
 		c := newCustomer(t, ctx, svc, "Asha Rao", f.VendorA.ID)
 		d := newDelivery(t, ctx, svc, c.ID, 100)
 		must(svc.Deliveries.UpdateDelivery(ctx, d.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryOutForDelivery)}))(t)
 		for _, st := range []domain.CustomerStatus{domain.CustomerPaused, domain.CustomerInactive} {
 			must(svc.Customers.UpdateCustomer(ctx, c.ID, domain.CustomerUpdate{Status: &st}))(t)
-			_, err := svc.Deliveries.CreateDelivery(f.ACtx, domain.DeliveryCreate{CustomerID: c.ID, ScheduledFor: time.Now().UTC().Format(time.DateOnly), Items: "Milk", Quantity: 1})
+			_, err := svc.Deliveries.CreateDelivery(f.ACtx, domain.DeliveryCreate{CustomerID: c.ID, ScheduledFor: svc.Now().Format(time.DateOnly), Items: "Milk", Quantity: 1})
 			wantCode(t, err, domain.CodeCustomerNotActive, "customerId")
 			_, err = svc.Deliveries.UpdateDelivery(f.ACtx, d.ID, domain.DeliveryUpdate{Status: status(domain.DeliveryDelivered)})
 			wantCode(t, err, domain.CodeCustomerNotActive, "status")

@@ -14,7 +14,7 @@ import (
 // the customer, its deliveries, payments or ledger; B can; A is told.
 func TestMoveCustomer(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.AdminCtx
 		c := newCustomer(t, ctx, svc, "Asha Rao", f.VendorA.ID)
 		done := newDelivery(t, f.ACtx, svc, c.ID, 500)

@@ -20,7 +20,7 @@ func deliverNow(t *testing.T, f *storetest.Fixture, id int64) {
 
 func TestReversePayment(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.AdminCtx
 		c := newCustomer(t, ctx, svc, "Asha Rao", f.VendorA.ID)
 		d := newDelivery(t, ctx, svc, c.ID, 4500)
@@ -84,7 +84,7 @@ func TestReversePayment(t *testing.T) {
 		if st.PaymentsToday != 0 || st.PaymentsTodayCents != 0 || st.OutstandingCents != 4500 {
 			t.Fatalf("stats after reversal: payments %d/%d, outstanding %d; want 0/0, 4500", st.PaymentsToday, st.PaymentsTodayCents, st.OutstandingCents)
 		}
-		today := time.Now().UTC().Format("2006-01-02")
+		today := svc.Now().Format("2006-01-02")
 		an := must(svc.Stats.Analytics(ctx, domain.AnalyticsQuery{From: today, To: today}))(t)
 		if an.Series[0].PaymentsCents != 0 || an.Series[0].RevenueCents != 4500 {
 			t.Fatalf("analytics after reversal = %+v, want payments 0, revenue 4500", an.Series[0])

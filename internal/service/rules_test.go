@@ -12,7 +12,7 @@ import (
 
 func TestValidation(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.AdminCtx
 		c := newCustomer(t, ctx, svc, "Asha Rao", f.VendorA.ID)
 		d := newDelivery(t, ctx, svc, c.ID, 100)
@@ -132,7 +132,7 @@ func TestValidation(t *testing.T) {
 
 func TestAuthorization(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc := f.Svc
 		ca := newCustomer(t, f.ACtx, svc, "Customer of A", 0)
 		if ca.VendorID != f.VendorA.ID {

@@ -62,7 +62,7 @@ func isLegal(from, to domain.DeliveryStatus) bool {
 // nothing, and only delivering charges the customer.
 func TestDeliveryWorkflow(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.ACtx
 		for _, from := range allStatuses {
 			for _, to := range allStatuses {
@@ -133,7 +133,7 @@ func TestDeliveryWorkflow(t *testing.T) {
 // previousStatus scheduled, and a retry with the key changes nothing.
 func TestRoundOneTap(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.ACtx
 		c := newCustomer(t, ctx, svc, "One tap", 0)
 		a, b, one := newDelivery(t, ctx, svc, c.ID, 1500), newDelivery(t, ctx, svc, c.ID, 900), newDelivery(t, ctx, svc, c.ID, 400)
@@ -164,7 +164,7 @@ func TestRoundOneTap(t *testing.T) {
 
 func TestDeliveryUpdateIdempotent(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc, ctx := f.Svc, f.ACtx
 		c := newCustomer(t, ctx, svc, "Idem", 0)
 		d := newDelivery(t, ctx, svc, c.ID, 700)
@@ -316,7 +316,7 @@ func TestPaymentIdempotent(t *testing.T) {
 // ledger's sum and the expected total.
 func TestBalanceInvariantConcurrent(t *testing.T) {
 	t.Parallel()
-	each(t, service.Options{}, func(t *testing.T, f *storetest.Fixture) {
+	each(t, service.Options{Now: runningFrom(testDay)}, func(t *testing.T, f *storetest.Fixture) {
 		svc := f.Svc
 		const customers, workers, opsPerWorker = 4, 16, 25
 		var cs []*domain.Customer

@@ -4,7 +4,7 @@
 // (no undocumented field).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup } from "./lib/server.mjs";
+import { setup, today } from "./lib/server.mjs";
 import { ack, connect, named, next, sleep, until } from "./lib/socket.mjs";
 
 // validate checks value against a JSON Schema (the subset the document
@@ -101,7 +101,7 @@ describe("AsyncAPI document", () => {
     const c = await server.createCustomer(admin.token, { name: "Schema", vendorId: ids.vendorA, phone: "+91 98450 12345", email: "s@example.com", address: "1 Road" });
     const d = await server.must("POST", "/api/deliveries", {
       token: admin.token,
-      body: { customerId: c.id, scheduledFor: "2026-11-25", items: "Milk", quantity: 1, amountCents: 100, note: "n" },
+      body: { customerId: c.id, scheduledFor: today(), items: "Milk", quantity: 1, amountCents: 100, note: "n" },
     });
     await server.pay(admin.token, customerA.id, 100, { method: "upi", key: "schema-1" });
     await server.must("PATCH", `/api/users/${ids.vendorB}`, { token: admin.token, body: { name: "Vendor B2" } });

@@ -3,7 +3,7 @@
 // the REST API; malformed arguments never crash anything; rate limits.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { suite } from "./lib/server.mjs";
+import { suite, today } from "./lib/server.mjs";
 import { ack, connect, named, next, sleep, until } from "./lib/socket.mjs";
 
 // assertError checks an error ack's exact shape and code (and field).
@@ -111,7 +111,7 @@ describe("commands", () => {
     const s = await socket(vendorA.token);
     const d = await server.must("POST", "/api/deliveries", {
       token: admin.token,
-      body: { customerId: customerA.id, scheduledFor: "2026-11-25", items: "Curd", quantity: 1, amountCents: 800 },
+      body: { customerId: customerA.id, scheduledFor: today(), items: "Curd", quantity: 1, amountCents: 800 },
     });
     const balance0 = (await server.must("GET", `/api/customers/${customerA.id}`, { token: admin.token })).balanceCents;
 

@@ -2,7 +2,7 @@
 // live or replayed after a reconnect; admins receive both vendors' events.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup } from "./lib/server.mjs";
+import { setup, today } from "./lib/server.mjs";
 import { ack, connect, connected, named, next, sleep, until } from "./lib/socket.mjs";
 
 // Log events and the vendor each one is about.
@@ -60,7 +60,7 @@ describe("vendor isolation", () => {
       await server.must("PATCH", `/api/customers/${own.id}`, { token: vendor.token, body: { status: "paused" } });
       const d = await server.must("POST", "/api/deliveries", {
         token: admin.token,
-        body: { customerId: byAdmin.id, scheduledFor: "2026-11-25", items: "Eggs", quantity: 12, amountCents: 1200 },
+        body: { customerId: byAdmin.id, scheduledFor: today(), items: "Eggs", quantity: 12, amountCents: 1200 },
       });
       await server.must("PATCH", `/api/deliveries/${d.id}`, { token: vendor.token, body: { status: "out_for_delivery" } });
       await server.must("PATCH", `/api/deliveries/${d.id}`, { token: admin.token, body: { status: "delivered" } });

@@ -5,7 +5,7 @@
 // RESYNC_REQUIRED.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup, suite } from "./lib/server.mjs";
+import { setup, suite, today } from "./lib/server.mjs";
 import { connect, connected, named, next, sleep, until } from "./lib/socket.mjs";
 import { startProxy } from "./lib/proxy.mjs";
 
@@ -25,7 +25,7 @@ async function makeEvents(server, env, n, tag) {
     } else if (i % 6 < 5) {
       await server.must("POST", "/api/deliveries", {
         token: env.admin.token,
-        body: { customerId: c.id, scheduledFor: "2026-11-26", items: `${tag} ${i}`, quantity: 1, amountCents: 500 },
+        body: { customerId: c.id, scheduledFor: today(), items: `${tag} ${i}`, quantity: 1, amountCents: 500 },
       });
       want["delivery:updated"]++;
     } else {

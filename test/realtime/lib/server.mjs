@@ -15,6 +15,13 @@ if (!BIN) throw new Error("LIVEDESK_BIN is not set: run test/realtime/run.sh");
 
 export const PASSWORD = "correct-horse-battery";
 
+// today is the server's today (YYYY-MM-DD): its database is new, so the
+// business's time zone is UTC. A delivery's day must lie within a year of
+// today, so the tests schedule relative to it, never on a fixed date.
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
 // Every process a test file started, so that none outlives it.
 const running = new Set();
 process.on("exit", () => {
