@@ -6,7 +6,7 @@
 // see its charge on the printable statement.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { eventually, login, screenshot, suite, unique } from './harness.mjs'
+import { addDays, eventually, login, screenshot, suite, unique } from './harness.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 
@@ -28,11 +28,6 @@ describe('customer forms and drawer', () => {
     const area = await admin.post('/api/areas', { vendorId: vendor.id, name: 'Indiranagar', sortOrder: 1 })
     await admin.post('/api/customers', { name: 'Asha Existing', phone: '+91 98450 11111', vendorId: vendor.id })
     const { today } = await admin.get('/api/stats')
-    const addDays = (day, n) => {
-      const d = new Date(`${day}T00:00:00Z`)
-      d.setUTCDate(d.getUTCDate() + n)
-      return d.toISOString().slice(0, 10)
-    }
     // The date fields read DD/MM/YYYY whatever the browser's locale.
     const typed = (day) => day.split('-').reverse().join('/')
 

@@ -1,7 +1,7 @@
 // Browser tests of the dashboard against a real server (see harness.mjs).
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Api, arrangeCustomer, eventually, login, screenshot, suite, unique, waitForConnection } from './harness.mjs'
+import { Api, arrangeCustomer, businessTomorrow, eventually, login, screenshot, suite, unique, waitForConnection } from './harness.mjs'
 
 describe('dashboard', () => {
   let s, server, browser, admin
@@ -96,7 +96,7 @@ describe('dashboard', () => {
     // A delivery status changed by one admin moves in the other's drawer.
     // Tomorrow: the demo simulator advances today's scheduled deliveries,
     // and would race the admins for this one.
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    const tomorrow = await businessTomorrow(admin)
     const delivery = await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: tomorrow, items: 'Milk 1L', quantity: 2, amountCents: 11_000 })
     const rowA = a.getByTestId('deliveries-list').locator('li').filter({ hasText: 'Milk 1L × 2' })
     const rowB = b.getByTestId('deliveries-list').locator('li').filter({ hasText: 'Milk 1L × 2' })

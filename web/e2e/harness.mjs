@@ -154,6 +154,23 @@ export class Api {
   }
 }
 
+/** addDays moves a YYYY-MM-DD day by n calendar days. */
+export function addDays(day, n) {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * businessTomorrow is the day after the business's today (GET /api/stats
+ * `today`, in its time zone: the demo's is Asia/Kolkata), not the UTC
+ * tomorrow, which from 18:30 to 24:00 UTC is already the business's today.
+ */
+export async function businessTomorrow(api) {
+  const { today } = await api.get('/api/stats')
+  return addDays(today, 1)
+}
+
 export const unique = (prefix) => `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
 /** launchBrowser starts Debian's Chromium with a fresh profile. */

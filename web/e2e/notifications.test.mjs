@@ -4,7 +4,7 @@
 // saying who acted; each user chooses which kinds pop up.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Api, arrangeCustomer, login, screenshot, suite, unique } from './harness.mjs'
+import { Api, arrangeCustomer, businessTomorrow, login, screenshot, suite, unique } from './harness.mjs'
 
 /** coveredControls lists the drawer's controls that something else covers at their centre. */
 async function coveredControls(page) {
@@ -38,7 +38,7 @@ describe('notifications', () => {
   it('a burst of 10 events while the drawer is open leaves every drawer control clickable, then shows one grouped toast', async () => {
     const customer = await arrangeCustomer(admin, { name: unique('Burst Customer') })
     // A delivery with a status dropdown, so the drawer has every kind of control.
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    const tomorrow = await businessTomorrow(admin)
     await admin.post('/api/deliveries', { customerId: customer.id, scheduledFor: tomorrow, items: 'Milk 1L', quantity: 1, amountCents: 5_500 })
     const clerkEmail = `${unique('clerk').replace(/\s/g, '')}@e2e.test`
     await admin.post('/api/users', { email: clerkEmail, name: 'Counter Clerk', role: 'admin', password: 'counter-clerk-pw' })
