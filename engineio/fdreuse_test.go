@@ -140,7 +140,21 @@ func TestDestroyWaitsForADirectWrite(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("destroy did not finish once the write was let go")
 	}
+	// The session itself ends by its own path: the reader's end of file
+	// if it saw it before destroy unwatched the socket, else this close
+	// (a no-op after the first); OnClose runs once either way.
+	cA.Close()
 	h.nextClose()
+	// B lives on (a write meant for A would have broken its framing)...
+	time.Sleep(100 * time.Millisecond)
+	h.mu.Lock()
+	closedA, closedB := h.closed[sidA], h.closed[sidB]
+	h.mu.Unlock()
+	if closedA != 1 || closedB != 0 {
+		t.Fatalf("OnClose calls: %s (dropped) %d, %s (live) %d; want 1 and 0", sidA, closedA, sidB, closedB)
+	}
+	// ...and its client never reads A's message. (The read's deadline
+	// closes B's client at the end, so B's close is not checked after.)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	for {
@@ -151,10 +165,5 @@ func TestDestroyWaitsForADirectWrite(t *testing.T) {
 		if bytes.Contains(b, []byte("for ")) {
 			t.Fatalf("session %s's client read %q, meant for %s", sidB, b, sidA)
 		}
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed[sidA] != 1 || h.closed[sidB] != 0 {
-		t.Fatalf("OnClose calls: %s (dropped) %d, %s (live) %d; want 1 and 0", sidA, h.closed[sidA], sidB, h.closed[sidB])
 	}
 }
