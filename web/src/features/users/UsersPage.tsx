@@ -130,28 +130,35 @@ export function UsersPage() {
         ) : list.length === 0 ? (
           <Empty title="No users match" />
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="users-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col" className="hide-sm">Role</th>
-                  <th scope="col" className="hide-sm">Status</th>
-                  <th scope="col" className="hide-sm">Last seen</th>
-                  <th scope="col" className="num">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => (
-                  <UserRow key={u.id} u={u} self={u.id === session.user.id} now={now} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <UserTable users={list} testId="users-table" selfId={session.user.id} now={now} />
         )}
       </section>
+    </div>
+  )
+}
+
+/** UserTable lists users, one UserRow each; selfId marks the signed-in user's own row. */
+function UserTable({ users, testId, selfId, now }: { users: User[]; testId: string; selfId?: number; now: number }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col" className="hide-sm">Role</th>
+            <th scope="col" className="hide-sm">Status</th>
+            <th scope="col" className="hide-sm">Last seen</th>
+            <th scope="col" className="num">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <UserRow key={u.id} u={u} self={u.id === selfId} now={now} />
+          ))}
+        </tbody>
+      </table>
     </div>
   )
 }
@@ -270,26 +277,7 @@ export function StaffSection() {
       ) : staff.length === 0 ? (
         <Empty title="No staff yet">Add a login for someone who delivers your rounds.</Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="staff-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="hide-sm">Role</th>
-                <th scope="col" className="hide-sm">Status</th>
-                <th scope="col" className="hide-sm">Last seen</th>
-                <th scope="col" className="num">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {staff.map((u) => (
-                <UserRow key={u.id} u={u} self={false} now={now} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <UserTable users={staff} testId="staff-table" now={now} />
       )}
     </section>
   )
