@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
-import { useServices } from '../lib/services'
+import { useEffect, useId, useRef, useState } from 'react'
+import { useMenuDismiss } from '../components/useMenuDismiss'
 import type { Role } from '../lib/types'
 import { Link } from './router'
 
@@ -39,28 +39,11 @@ export function PhoneNav({ role, items, active }: { role: Role; items: NavItem[]
   const button = useRef<HTMLButtonElement>(null)
   const menu = useRef<HTMLUListElement>(null)
   const current = more.find((n) => active(n.to))
-  const { toasts } = useServices()
-
-  useEffect(() => (open ? toasts.hold() : undefined), [open, toasts])
+  const onKeyDown = useMenuDismiss(open, () => setOpen(false), [menu, button], button)
 
   useEffect(() => {
-    if (!open) return
-    menu.current?.querySelector('a')?.focus()
-    const outside = (e: PointerEvent) => {
-      const t = e.target as Node
-      if (!menu.current?.contains(t) && !button.current?.contains(t)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', outside)
-    return () => document.removeEventListener('pointerdown', outside)
+    if (open) menu.current?.querySelector('a')?.focus()
   }, [open])
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && open) {
-      e.stopPropagation()
-      setOpen(false)
-      button.current?.focus()
-    }
-  }
 
   return (
     <nav className="nav nav-phone" aria-label="Main" onKeyDown={onKeyDown} data-testid="phone-nav">

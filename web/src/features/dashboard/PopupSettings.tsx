@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useRef, useState } from 'react'
 import { usePopupPrefs } from '../../app/Notifications'
 import { POPUP_KINDS, savePrefs } from '../../lib/notify'
-import { useServices, useSession } from '../../lib/services'
+import { useMenuDismiss } from '../../components/useMenuDismiss'
+import { useSession } from '../../lib/services'
 
 /**
  * PopupSettings lets each user choose which kinds of live activity pop up
@@ -13,28 +14,9 @@ export function PopupSettings() {
   const [open, setOpen] = useState(false)
   const prefs = usePopupPrefs()
   const userId = useSession()?.user.id
-  const { toasts } = useServices()
   const root = useRef<HTMLDivElement>(null)
   const button = useRef<HTMLButtonElement>(null)
-
-  useEffect(() => (open ? toasts.hold() : undefined), [open, toasts])
-
-  useEffect(() => {
-    if (!open) return
-    const outside = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', outside)
-    return () => document.removeEventListener('pointerdown', outside)
-  }, [open])
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && open) {
-      e.stopPropagation()
-      setOpen(false)
-      button.current?.focus()
-    }
-  }
+  const onKeyDown = useMenuDismiss(open, () => setOpen(false), [root], button)
 
   if (userId === undefined) return null
   return (
