@@ -62,6 +62,15 @@ func TestSocketLifecycleLogs(t *testing.T) {
 	_ = json.Unmarshal(args[len(args)-1], &offset)
 	pid := c.PID
 	c.Close() // transport close: recoverable
+	// The server saves the session before it logs the disconnect: only
+	// then can the socket come back and recover it (a reconnect that
+	// overtook the server's reading of the close found no session).
+	for wait := time.Now().Add(10 * time.Second); len(logs.lines("socket disconnected")) == 0; {
+		if time.Now().After(wait) {
+			t.Fatal("the first socket's disconnect was never logged")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 
 	// A refused socket with a secret-looking token.
 	const secret = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.bm90LWEtc2lnbmF0dXJl"
