@@ -70,6 +70,12 @@ func TestDurableSessionsInBatches(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	ds := NewDurableSessions(db, time.Minute)
 	const n = 2000
+	// Batched means ten requests or more per transaction on average (one
+	// each would be 2,000). How many arrive while a batch runs depends on
+	// how fast 2,000 goroutines are scheduled: 4-40 transactions alone on a
+	// quiet machine, 108 seen on a slower host with three packages'
+	// tests at once, so a tighter bound measured the machine.
+	const maxBatches = n / 10
 	ss := make([]socketio.Session, n)
 	for i := range ss {
 		ss[i] = socketio.Session{PID: fmt.Sprintf("pid-%d", i), SID: fmt.Sprintf("sid-%d", i), Namespace: "/", DisconnectedAt: time.Now()}
@@ -100,8 +106,8 @@ func TestDurableSessionsInBatches(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if b := ds.TakeBatches(); b > n/20 {
-		t.Fatalf("%d simultaneous takes ran %d transactions; want them batched (at most %d)", n, b, n/20)
+	if b := ds.TakeBatches(); b > maxBatches {
+		t.Fatalf("%d simultaneous takes ran %d transactions; want them batched (at most %d)", n, b, maxBatches)
 	}
 	// 2,000 connections dropping at once save their sessions in a few
 	// transactions too.
@@ -118,8 +124,8 @@ func TestDurableSessionsInBatches(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	if b := ds.SaveBatches(); b > n/20 {
-		t.Fatalf("%d simultaneous saves ran %d transactions; want them batched (at most %d)", n, b, n/20)
+	if b := ds.SaveBatches(); b > maxBatches {
+		t.Fatalf("%d simultaneous saves ran %d transactions; want them batched (at most %d)", n, b, maxBatches)
 	}
 	for _, s := range ss {
 		if got, ok, err := ds.TakeSession(ctx, s.PID); err != nil || !ok || got.SID != s.SID {
