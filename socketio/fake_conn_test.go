@@ -20,8 +20,9 @@ type fakeConn struct {
 	bytes     atomic.Int64
 	closed    atomic.Bool
 	closeOnce sync.Once
-	record    chan []byte // receives text frames when not nil
-	overflow  int64       // when > 0, the number of the frame on which Send overflows
+	record    chan []byte                    // receives text frames when not nil
+	overflow  int64                          // when > 0, the number of the frame on which Send overflows
+	onSend    func(c *fakeConn, data []byte) // sees every frame sent, when not nil
 }
 
 func newFakeConn() *fakeConn {
@@ -46,6 +47,9 @@ func (c *fakeConn) Send(data []byte, binary bool) error {
 		return engineio.ErrClosed
 	}
 	c.bytes.Add(int64(len(data)))
+	if c.onSend != nil {
+		c.onSend(c, data)
+	}
 	if c.record != nil && !binary {
 		c.record <- data
 	}
