@@ -29,6 +29,9 @@ type appConfig struct {
 	// the payments: room filtering under load.
 	Vendor, Outsider [2]string // e-mail, password
 	OutsiderEvery    int
+	// PprofDir, when set, receives the server's CPU profile while the
+	// payments are posted, from pprof at PprofURL.
+	PprofDir, PprofURL string
 }
 
 // appResult is what the application scenario measured.
@@ -177,6 +180,11 @@ func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Write
 		srvCPU = startCPU(c.pid)
 	}
 	lgCPU := startCPU(c.loadgenPIDs()...)
+	var prof *profiler
+	if cfg.PprofDir != "" {
+		// The payments' seconds but the last, which drains.
+		prof = c.startProfile(ctx, cfg.PprofURL, cfg.PprofDir, max(time.Second, cfg.Dur-time.Second))
+	}
 
 	// Reads while broadcasting: GET /api/stats ten times a second.
 	reads := NewHistogram()
@@ -237,6 +245,11 @@ func (c *coordinator) runApp(ctx context.Context, cfg appConfig, stderr io.Write
 		res.ServerRSSBytes, _ = procRSS(c.pid)
 	}
 	res.LoadgenCPUPct, _ = lgCPU.stop()
+	if prof != nil {
+		if err := prof.finish(ctx); err != nil {
+			return nil, err
+		}
+	}
 	m, err := c.collect()
 	if err != nil {
 		return nil, err

@@ -99,7 +99,7 @@ func (c *coordinator) runBench(ctx context.Context, cfg benchConfig) (*benchResu
 	// Fan-out at N, with acks measured meanwhile.
 	var prof *profiler
 	if cfg.PprofDir != "" {
-		prof = c.startProfile(ctx, cfg.PprofDir, 10*time.Second)
+		prof = c.startProfile(ctx, "", cfg.PprofDir, 10*time.Second)
 	}
 	fo, err := c.fanout(ctx, cfg.K, cfg.Probes, cfg.Gap)
 	if err != nil {

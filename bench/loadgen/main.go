@@ -65,7 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	slowDur := fs.Duration("slow-dur", 12*time.Second, "duration of the slow-consumer step with slow clients")
 	slowPad := fs.Int("slow-pad", 16384, "bytes of padding of the slow-consumer scenario's payloads")
 	slowBaseDur := fs.Duration("slow-base-dur", 5*time.Second, "duration of the slow-consumer step without them")
-	pprofDir := fs.String("pprof-dir", "", "bench: save the server's CPU profile during the main fan-out, then its heap, allocs and goroutines, here (the server must serve /debug/pprof/)")
+	pprofDir := fs.String("pprof-dir", "", "save the server's CPU profile during the main fan-out (bench) or the payments (app), then its heap, allocs and goroutines, here (the server must serve /debug/pprof/)")
+	pprofURL := fs.String("pprof-url", "", "app: the server's pprof base URL (livedesk built with -tags pprof serves it on LIVEDESK_PPROF_ADDR)")
 	skip := fs.String("skip", "", "comma-separated scenarios to skip: throughput, slow")
 	// App mode.
 	email := fs.String("email", "", "app: admin e-mail")
@@ -133,6 +134,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			WSURL: wsURL, Email: *email, Password: *password, N: *n, Conc: *conc,
 			PerProcess: *perProcess, Customers: *customers, Rate: *payRate, Dur: *payDur,
 			Vendor: splitLogin(*vendorLogin), Outsider: splitLogin(*outsiderLogin), OutsiderEvery: *outsiderEvery,
+			PprofDir: *pprofDir, PprofURL: *pprofURL,
 		}, stderr)
 		if err != nil {
 			return err

@@ -13,13 +13,18 @@ import (
 // profiler fetches the server's pprof profiles while a scenario runs.
 type profiler struct {
 	c    *coordinator
+	base string // where the server serves /debug/pprof/
 	dir  string
 	done chan error
 }
 
-// startProfile starts a CPU profile of d seconds in the background.
-func (c *coordinator) startProfile(ctx context.Context, dir string, d time.Duration) *profiler {
-	p := &profiler{c: c, dir: dir, done: make(chan error, 1)}
+// startProfile starts a CPU profile of d seconds in the background, from
+// the server's pprof at base (its own URL when empty).
+func (c *coordinator) startProfile(ctx context.Context, base, dir string, d time.Duration) *profiler {
+	if base == "" {
+		base = c.base
+	}
+	p := &profiler{c: c, base: base, dir: dir, done: make(chan error, 1)}
 	go func() {
 		p.done <- p.fetch(ctx, fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(d.Seconds())), "cpu.pprof")
 	}()
@@ -50,7 +55,7 @@ func (p *profiler) fetch(ctx context.Context, path, file string) error {
 	if err := os.MkdirAll(p.dir, 0o755); err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.c.base+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.base+path, nil)
 	if err != nil {
 		return err
 	}
@@ -60,7 +65,7 @@ func (p *profiler) fetch(ctx context.Context, path, file string) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s answered %d (is the server running with -pprof?)", path, resp.StatusCode)
+		return fmt.Errorf("%s answered %d (is the server serving pprof: sio-bench-server -pprof, livedesk built with -tags pprof and LIVEDESK_PPROF_ADDR?)", path, resp.StatusCode)
 	}
 	f, err := os.Create(filepath.Join(p.dir, file))
 	if err != nil {

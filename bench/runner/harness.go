@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,15 +46,10 @@ func newHarness(ctx context.Context, cfg config, log io.Writer) (*harness, error
 		"writes":           "./bench/writes",
 		"storm":            "./bench/storm",
 	} {
-		out := filepath.Join(tmp, name)
-		h.logf("building %s", pkg)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = cfg.Root, log, log
-		if err := cmd.Run(); err != nil {
+		if _, err := h.build(ctx, name, pkg); err != nil {
 			h.cleanup()
-			return nil, fmt.Errorf("failed to build %s: %w", pkg, err)
+			return nil, err
 		}
-		h.bin[name] = out
 	}
 	ref := filepath.Join(cfg.Root, "bench/reference")
 	if _, err := os.Stat(filepath.Join(ref, "node_modules/socket.io/package.json")); err != nil {
@@ -176,6 +172,30 @@ func (h *harness) loadgen(ctx context.Context, timeout time.Duration, v any, raw
 		*raw = b
 	}
 	return json.Unmarshal(b, v)
+}
+
+// build builds pkg (with go build flags) as the binary name in the
+// harness's directory.
+func (h *harness) build(ctx context.Context, name, pkg string, flags ...string) (string, error) {
+	out := filepath.Join(h.tmp, name)
+	h.logf("building %s %s", pkg, strings.Join(flags, " "))
+	cmd := exec.CommandContext(ctx, "go", append(append([]string{"build", "-o", out}, flags...), pkg)...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = h.cfg.Root, h.log, h.log
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("failed to build %s: %w", pkg, err)
+	}
+	h.bin[name] = out
+	return out, nil
+}
+
+// freeAddr is a loopback address with a port free now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 // prefixWriter writes each line to w with a prefix.

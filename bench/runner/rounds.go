@@ -108,7 +108,7 @@ func (h *harness) runAll(ctx context.Context) (*report, error) {
 		}
 	}
 	if h.cfg.App {
-		app, err := h.runApp(ctx)
+		app, err := h.runApp(ctx, false)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -117,6 +117,14 @@ func (h *harness) runAll(ctx context.Context) (*report, error) {
 			h.logf("application scenario: %v", err)
 		}
 		rep.App = app
+		if h.cfg.Profile && err == nil {
+			if _, err := h.runApp(ctx, true); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				rep.Errors = append(rep.Errors, "app profile: "+err.Error())
+			}
+		}
 	}
 	if h.cfg.Storm {
 		if err := h.runStorms(ctx, rep); err != nil {
@@ -159,9 +167,15 @@ func (h *harness) benchOne(ctx context.Context, s benchServer) (benchRun, error)
 }
 
 // runApp starts livedesk serve on a fresh SQLite database with an admin,
-// and runs the load generator's application scenario against it.
-func (h *harness) runApp(ctx context.Context) (*appRun, error) {
+// and runs the load generator's application scenario against it. With
+// profile, it is a second run, of a livedesk built with pprof, that saves
+// the server's profiles during the payments under bench/results/profiles
+// (app-*.txt) and whose figures are not reported.
+func (h *harness) runApp(ctx context.Context, profile bool) (*appRun, error) {
 	dir := filepath.Join(h.tmp, "app")
+	if profile {
+		dir += "-profiled"
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -183,9 +197,25 @@ func (h *harness) runApp(ctx context.Context) (*appRun, error) {
 			return nil, fmt.Errorf("livedesk %s: %w: %s", args[0], err, out)
 		}
 	}
-	h.logf("application scenario: livedesk serve")
-	srv, err := h.startServer(ctx, "livedesk", dir, append(env, "LIVEDESK_LOG_LEVEL=warn"),
-		h.bin["livedesk"], "serve", "--addr", "127.0.0.1:0", "--db", db,
+	bin, extra := h.bin["livedesk"], []string(nil)
+	serveEnv := append(env, "LIVEDESK_LOG_LEVEL=warn")
+	if profile {
+		h.logf("application scenario once more, profiled: livedesk serve built with -tags pprof")
+		var err error
+		if bin, err = h.build(ctx, "livedesk-pprof", "./cmd/livedesk", "-tags", "pprof"); err != nil {
+			return nil, err
+		}
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		serveEnv = append(serveEnv, "LIVEDESK_PPROF_ADDR="+addr)
+		extra = []string{"-pprof-dir", filepath.Join(dir, "pprof"), "-pprof-url", "http://" + addr}
+	} else {
+		h.logf("application scenario: livedesk serve")
+	}
+	srv, err := h.startServer(ctx, "livedesk", dir, serveEnv,
+		bin, "serve", "--addr", "127.0.0.1:0", "--db", db,
 		// Every simulated client comes from 127.0.0.1: no per-address limits.
 		"--metrics-addr", "", "--max-conns-per-ip", "0", "--max-http-conns-per-ip", "0", "--handshakes-per-ip", "0")
 	if err != nil {
@@ -199,11 +229,19 @@ func (h *harness) runApp(ctx context.Context) (*appRun, error) {
 		n, rate, dur = "500", "20", "5s"
 	}
 	var res appRun
-	err = h.loadgen(ctx, 4*time.Minute, &res, &res.Details, "-mode", "app", "-url", srv.url, "-email", email, "-password", password,
+	args := append([]string{"-mode", "app", "-url", srv.url, "-email", email, "-password", password,
 		"-n", n, "-conc", "64", "-pay-rate", rate, "-pay-dur", dur, "-pid", fmt.Sprint(serverPID(srv)),
-		"-vendor", vendor+":"+vendorPassword, "-outsider", outsider+":"+vendorPassword, "-outsider-every", "5")
+		"-vendor", vendor + ":" + vendorPassword, "-outsider", outsider + ":" + vendorPassword, "-outsider-every", "5"}, extra...)
+	err = h.loadgen(ctx, 4*time.Minute, &res, &res.Details, args...)
 	if err != nil {
 		return nil, err
+	}
+	if profile {
+		return &res, h.pprofText(ctx, bin, filepath.Join(dir, "pprof"), "app-", []pprofSpec{
+			{"cpu.pprof", "cpu-top.txt", []string{"-top", "-nodecount=40"}},
+			{"cpu.pprof", "cpu-cum.txt", []string{"-top", "-cum", "-nodecount=40"}},
+			{"heap.pprof", "heap-top.txt", []string{"-top", "-sample_index=inuse_space", "-nodecount=30"}},
+		})
 	}
 	return &res, nil
 }
@@ -228,27 +266,37 @@ func (h *harness) profile(ctx context.Context) error {
 		"-n-small", "300", "-healthy", "50", "-broadcasts", "60", "-conc", "64", "-skip", "throughput,slow", "-pprof-dir", dir); err != nil {
 		return err
 	}
-	for _, p := range []struct {
-		file, out string
-		args      []string
-	}{
+	return h.pprofText(ctx, h.bin["sio-bench-server"], dir, "", []pprofSpec{
 		{"cpu.pprof", "cpu-top.txt", []string{"-top", "-nodecount=40"}},
 		{"cpu.pprof", "cpu-cum.txt", []string{"-top", "-cum", "-nodecount=40"}},
 		{"allocs.pprof", "allocs-top.txt", []string{"-top", "-sample_index=alloc_space", "-nodecount=30"}},
 		{"heap.pprof", "heap-top.txt", []string{"-top", "-sample_index=inuse_space", "-nodecount=30"}},
 		{"goroutine.pprof", "goroutine-top.txt", []string{"-top", "-nodecount=20"}},
-	} {
+	})
+}
+
+// pprofSpec is one text summary of a profile: go tool pprof args file.
+type pprofSpec struct {
+	file, out string
+	args      []string
+}
+
+// pprofText writes each summary of the profiles in dir, made with the
+// binary that was profiled, to bench/results/profiles/<prefix><out>.
+func (h *harness) pprofText(ctx context.Context, bin, dir, prefix string, specs []pprofSpec) error {
+	outDir := filepath.Join(h.cfg.Root, "bench/results/profiles")
+	for _, p := range specs {
 		args := append([]string{"tool", "pprof"}, p.args...)
-		args = append(args, h.bin["sio-bench-server"], filepath.Join(dir, p.file))
+		args = append(args, bin, filepath.Join(dir, p.file))
 		out, err := exec.CommandContext(ctx, "go", args...).Output()
 		if err != nil {
 			return fmt.Errorf("go tool pprof %s: %w", p.file, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, p.out), out, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(outDir, prefix+p.out), out, 0o644); err != nil {
 			return err
 		}
 	}
-	h.logf("profiles in %s (*-top.txt)", dir)
+	h.logf("profiles in %s (%s*-top.txt)", outDir, prefix)
 	return nil
 }
 
