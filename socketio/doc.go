@@ -39,6 +39,14 @@
 // fetches, disconnections, server-side emits) to the sockets; the
 // MemoryAdapter serves one node, and cluster adapters embed it.
 //
+// Several events that announce one change go out with EmitBatch: each
+// socket is handed all of them, in order and each with its own recovery
+// offset, before the next socket, so that its connection writes them at
+// once (one write per client instead of one per event and client; on a
+// single CPU, consecutive Emits let the writers send most clients the
+// first event alone). It is an extension of ours; a client sees the same
+// packets as from one Emit per event.
+//
 // A broadcast can ask every socket for an acknowledgement, as Node's
 // io.timeout(ms).emit(ev, …, (err, responses) => …):
 //
