@@ -275,7 +275,8 @@ func printStorm(w io.Writer, db string, raw json.RawMessage) {
 	var s struct {
 		Dashboards, Instances, Watched              int
 		Back99Seconds, Back100Seconds, DownSeconds  float64
-		Lost, Duplicated, Payments                  int64
+		Lost, Duplicated, Payments, Pending         int64
+		NotBack, Unreached                          int
 		ServerCPUPctDuringStorm, DBReadTransactions float64
 		RecoveryAttempts, ReplayedMessages          float64
 		LiveP99BeforeMs, LiveP99DuringMs            float64
@@ -288,6 +289,13 @@ func printStorm(w io.Writer, db string, raw json.RawMessage) {
 		what = fmt.Sprintf("one of %d instances killed, its %d dashboards moving to the others (live p99 at the others %.1f ms before, %.1f ms during)",
 			s.Instances, s.Watched, s.LiveP99BeforeMs, s.LiveP99DuringMs)
 	}
-	fmt.Fprintf(w, "\nReconnect storm on %s: %d dashboards, %s: back and caught up 99%% after %.1f s, 100%% after %.1f s (target <= 10 s); %d payments, lost %d, duplicated %d; server CPU %.0f%% of a core, %.0f read transactions, %.0f recoveries, %.0f replayed messages\n",
-		db, s.Dashboards, what, s.Back99Seconds, s.Back100Seconds, s.Payments, s.Lost, s.Duplicated, s.ServerCPUPctDuringStorm, s.DBReadTransactions, s.RecoveryAttempts, s.ReplayedMessages)
+	back := fmt.Sprintf("99%% after %.1f s, 100%% after %.1f s", s.Back99Seconds, s.Back100Seconds)
+	if s.Back100Seconds < 0 {
+		back = fmt.Sprintf("99%% after %.1f s, 100%% not within the timeout (%d not back)", s.Back99Seconds, s.NotBack)
+	}
+	if s.Unreached > 0 {
+		back += fmt.Sprintf("; %d not connected at the end, %d payments not yet replayed to them", s.Unreached, s.Pending)
+	}
+	fmt.Fprintf(w, "\nReconnect storm on %s: %d dashboards, %s: back and caught up %s (target <= 10 s); %d payments, lost %d (at dashboards connected at the end), duplicated %d; server CPU %.0f%% of a core, %.0f read transactions, %.0f recoveries, %.0f replayed messages\n",
+		db, s.Dashboards, what, back, s.Payments, s.Lost, s.Duplicated, s.ServerCPUPctDuringStorm, s.DBReadTransactions, s.RecoveryAttempts, s.ReplayedMessages)
 }

@@ -45,32 +45,37 @@ func main() {
 
 // result is the storm's output.
 type result struct {
-	Dashboards      int            `json:"dashboards"`
-	Database        string         `json:"database"`
-	Rate            float64        `json:"paymentsPerSecond"`
-	ConnectSeconds  float64        `json:"firstConnectSeconds"` // connecting all N the first time
-	DownSeconds     float64        `json:"downSeconds"`         // SIGTERM -> new process listening (one instance)
-	Back99Seconds   float64        `json:"back99Seconds"`       // new process listening (or the kill) -> 99% live and caught up
-	Back100Seconds  float64        `json:"back100Seconds"`      // ... 100% (or -1: not all within the timeout)
-	NotBack         int            `json:"notBack"`
-	SessionEnds     map[string]int `json:"sessionEnds"`        // why connections ended or failed, by kind
-	Connected50     float64        `json:"connected50Seconds"` // new process listening -> connected again (median), whatever the replay
-	Connected99     float64        `json:"connected99Seconds"`
-	Handshake50     float64        `json:"reconnectHandshake50Seconds"` // the successful attempt alone: dial to CONNECT answer
-	Handshake99     float64        `json:"reconnectHandshake99Seconds"`
-	Recovered       int64          `json:"recoveredSessions"` // CONNECT answers naming the old session
-	Payments        int64          `json:"payments"`
-	Lost            int64          `json:"lost"`
-	Dups            int64          `json:"duplicated"`
-	ServerCPUPct    float64        `json:"serverCpuPctDuringStorm"` // of one core
-	DBReads         float64        `json:"dbReadTransactions"`      // the new process's (or the survivors') during the storm
-	ReplayAttempts  float64        `json:"recoveryAttempts"`
-	ReplaySuccesses float64        `json:"recoverySuccesses"`
-	Replayed        float64        `json:"replayedMessages"`
-	LogReads        float64        `json:"replayLogReads"`    // the replays' reads of the event log
-	StatsReads      float64        `json:"initialStatsReads"` // reads of the figures sent to new sockets
-	Instances       int            `json:"instances"`
-	Watched         int            `json:"watched"` // dashboards that had to come back: all, or the killed instance's
+	Dashboards     int            `json:"dashboards"`
+	Database       string         `json:"database"`
+	Rate           float64        `json:"paymentsPerSecond"`
+	ConnectSeconds float64        `json:"firstConnectSeconds"` // connecting all N the first time
+	DownSeconds    float64        `json:"downSeconds"`         // SIGTERM -> new process listening (one instance)
+	Back99Seconds  float64        `json:"back99Seconds"`       // new process listening (or the kill) -> 99% live and caught up
+	Back100Seconds float64        `json:"back100Seconds"`      // ... 100% (or -1: not all within the timeout)
+	NotBack        int            `json:"notBack"`
+	SessionEnds    map[string]int `json:"sessionEnds"`        // why connections ended or failed, by kind
+	Connected50    float64        `json:"connected50Seconds"` // new process listening -> connected again (median), whatever the replay
+	Connected99    float64        `json:"connected99Seconds"`
+	Handshake50    float64        `json:"reconnectHandshake50Seconds"` // the successful attempt alone: dial to CONNECT answer
+	Handshake99    float64        `json:"reconnectHandshake99Seconds"`
+	Recovered      int64          `json:"recoveredSessions"` // CONNECT answers naming the old session
+	Payments       int64          `json:"payments"`
+	Lost           int64          `json:"lost"` // payments missing at dashboards connected at the end
+	// Unreached dashboards were not connected at the end (still in their
+	// backoff after the timeout); Pending is the payments they had not
+	// received then, which their next connection's replay brings.
+	Unreached       int     `json:"unreached"`
+	Pending         int64   `json:"pending"`
+	Dups            int64   `json:"duplicated"`
+	ServerCPUPct    float64 `json:"serverCpuPctDuringStorm"` // of one core
+	DBReads         float64 `json:"dbReadTransactions"`      // the new process's (or the survivors') during the storm
+	ReplayAttempts  float64 `json:"recoveryAttempts"`
+	ReplaySuccesses float64 `json:"recoverySuccesses"`
+	Replayed        float64 `json:"replayedMessages"`
+	LogReads        float64 `json:"replayLogReads"`    // the replays' reads of the event log
+	StatsReads      float64 `json:"initialStatsReads"` // reads of the figures sent to new sockets
+	Instances       int     `json:"instances"`
+	Watched         int     `json:"watched"` // dashboards that had to come back: all, or the killed instance's
 	// LiveP99BeforeMs and LiveP99DuringMs (cluster mode): payment to
 	// payment:added p99 at the dashboards that stayed connected, for
 	// payments posted before the kill and during the storm: whether the
@@ -366,7 +371,12 @@ launch:
 			time.Sleep(20 * time.Millisecond)
 		}
 		lost, dups := d.missing(res.Payments)
-		res.Lost += lost
+		if d.downAt.Load() != 0 || d.liveAt.Load() == 0 {
+			res.Unreached++
+			res.Pending += lost
+		} else {
+			res.Lost += lost
+		}
 		res.Dups += dups
 		res.Recovered += d.recovered.Load()
 	}
@@ -378,8 +388,8 @@ launch:
 	for _, d := range dash {
 		d.stop()
 	}
-	logf("reconnect handshakes: median %.3f s, 99%% %.3f s; connected again: median %.2f s, 99%% %.2f s; back: 99%% after %.2f s, 100%% after %.2f s (%d not back); %d payments, lost %d, duplicated %d; recovered sessions %d; server CPU %.0f%% of a core during the storm, %0.f read transactions, %0.f recovery attempts, %0.f replayed messages, %.0f replay log reads, %.0f reads of the initial figures",
-		res.Handshake50, res.Handshake99, res.Connected50, res.Connected99, res.Back99Seconds, res.Back100Seconds, res.NotBack, res.Payments, res.Lost, res.Dups, res.Recovered, res.ServerCPUPct, res.DBReads, res.ReplayAttempts, res.Replayed, res.LogReads, res.StatsReads)
+	logf("reconnect handshakes: median %.3f s, 99%% %.3f s; connected again: median %.2f s, 99%% %.2f s; back: 99%% after %.2f s, 100%% after %.2f s (%d not back); %d payments, lost %d, duplicated %d; %d dashboards not connected at the end (%d payments not yet replayed to them); recovered sessions %d; server CPU %.0f%% of a core during the storm, %0.f read transactions, %0.f recovery attempts, %0.f replayed messages, %.0f replay log reads, %.0f reads of the initial figures",
+		res.Handshake50, res.Handshake99, res.Connected50, res.Connected99, res.Back99Seconds, res.Back100Seconds, res.NotBack, res.Payments, res.Lost, res.Dups, res.Unreached, res.Pending, res.Recovered, res.ServerCPUPct, res.DBReads, res.ReplayAttempts, res.Replayed, res.LogReads, res.StatsReads)
 	b, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err
