@@ -21,8 +21,6 @@ func batchServer(t *testing.T, n int) (*Namespace, func() []string) {
 	var journal []string
 	for i := range n {
 		c := newFakeConn()
-		srv.accept(c)
-		c.onMessage([]byte("0"), false)
 		c.onSend = func(_ *fakeConn, data []byte) {
 			if strings.HasPrefix(string(data), "2[") { // events, not the CONNECT answer
 				mu.Lock()
@@ -30,6 +28,8 @@ func batchServer(t *testing.T, n int) (*Namespace, func() []string) {
 				mu.Unlock()
 			}
 		}
+		srv.accept(c)
+		c.onMessage([]byte("0"), false)
 	}
 	for range n {
 		select {
