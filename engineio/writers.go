@@ -15,9 +15,13 @@ import (
 const writerPoolSize = 4
 
 // writerYield is how many connections a pool writer serves before letting
-// other goroutines run (about a millisecond of writes): network input, the
-// next broadcast or an ack, must not wait for a whole fan-out.
-const writerYield = 64
+// other goroutines run: network input, the next broadcast or an ack, must
+// not wait for a whole fan-out. 16 writes are 0.1-0.3 ms, by the cost of a
+// loopback write(2) on the machines measured. With 64, an ack's p99 during
+// fan-outs to 10,000 was 31-35 ms where the floor's is 16.5; with 16,
+// 22-27 ms, the fan-out itself unchanged (four pairs, bench/fanout-ab.sh
+// flags; p50 0.94-1.05x, CPU per broadcast 0.96-1.07x).
+const writerYield = 16
 
 // frameBufs recycles the buffers a queue is framed into before its write.
 var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
