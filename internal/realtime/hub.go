@@ -316,7 +316,7 @@ func (h *Hub) publish(ctx context.Context, ev *domain.Event) {
 	}
 	// The event's messages as one batch: each socket is handed all of
 	// them at once, so that they leave in one write (an entity's event
-	// and activity:updated: half the writes of a fan-out).
+	// and activity:updated: one write per socket, not two).
 	batch := make([]socketio.BatchEvent, len(msgs))
 	for i, m := range msgs {
 		batch[i] = socketio.BatchEvent{Name: m.Name, Args: []any{m.Payload}, Offset: FormatOffset(h.logEpoch(), m.Seq, m.Part)}
