@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,16 +185,6 @@ func (h *harness) build(ctx context.Context, name, pkg string, flags ...string) 
 	}
 	h.bin[name] = out
 	return out, nil
-}
-
-// freeAddr is a loopback address with a port free now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // prefixWriter writes each line to w with a prefix.

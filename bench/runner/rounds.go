@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/livedesk/livedesk/bench/internal/ldproc"
 )
 
 // benchRun is the part of the load generator's result the harness reads.
@@ -205,7 +207,7 @@ func (h *harness) runApp(ctx context.Context, profile bool) (*appRun, error) {
 		if bin, err = h.build(ctx, "livedesk-pprof", "./cmd/livedesk", "-tags", "pprof"); err != nil {
 			return nil, err
 		}
-		addr, err := freeAddr()
+		addr, err := ldproc.FreeAddr()
 		if err != nil {
 			return nil, err
 		}

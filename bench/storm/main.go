@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -128,13 +127,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	addrs := make([]string, *instances)
 	for i := range addrs {
-		if addrs[i], err = freeAddr(); err != nil {
+		if addrs[i], err = ldproc.FreeAddr(); err != nil {
 			return err
 		}
 	}
 	addr := addrs[0]
 	serveAt := func(addr string) (*ldproc.Proc, string, error) {
-		maddr, err := freeAddr()
+		maddr, err := ldproc.FreeAddr()
 		if err != nil {
 			return nil, "", err
 		}
@@ -421,15 +420,6 @@ func watch(dash []*dashboard, t0 time.Time, target int64, timeout time.Duration)
 		time.Sleep(20 * time.Millisecond)
 	}
 	return backs
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // database returns the database to use and how to drop it.

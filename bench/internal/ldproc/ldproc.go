@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -105,4 +106,15 @@ func StopAll(ps []*Proc) {
 	for _, p := range ps {
 		p.Stop()
 	}
+}
+
+// FreeAddr returns a loopback address whose port is free now, for a
+// process to listen on.
+func FreeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
