@@ -111,8 +111,12 @@ type Adapter struct {
 	psMu sync.Mutex
 	ps   *redis.PubSub
 
-	mu      sync.Mutex
-	nodes   map[string]time.Time // other nodes' uids → last heard from
+	mu    sync.Mutex
+	nodes map[string]time.Time // other nodes' uids → last heard from
+	// closed holds the nodes that announced their close, with when, for
+	// HeartbeatTimeout: a message of theirs still on its way must not
+	// count them again.
+	closed  map[string]time.Time
 	pending map[string]*request
 	// ackRequests are this node's broadcasts with acknowledgements still
 	// waited for, by request id.
@@ -139,6 +143,7 @@ func newAdapter(rdb redis.UniversalClient, ns *socketio.Namespace, opts Options)
 		chBroadcast:   opts.Key + "#" + ns.Name() + "#",
 		chRequest:     opts.Key + "-request#" + ns.Name() + "#",
 		nodes:         map[string]time.Time{},
+		closed:        map[string]time.Time{},
 		pending:       map[string]*request{},
 		ackRequests:   map[string]socketio.BroadcastAcks{},
 	}
@@ -232,18 +237,22 @@ func (a *Adapter) ServerSideEmit(ctx context.Context, p *socketio.Packet) error 
 // subscription. It does not close the Redis client.
 func (a *Adapter) Close() error {
 	a.once.Do(func() {
-		if a.state.Load() != stateDown {
+		up := a.state.Load() != stateDown
+		// Stop the heartbeats and answers first, so that the close is
+		// this node's last message: one published after it would make
+		// the others count the node again until its heartbeat expired.
+		a.cancel()
+		a.psMu.Lock()
+		_ = a.ps.Close() // unblocks the receive loop
+		a.psMu.Unlock()
+		a.wg.Wait()
+		if up {
 			ctx, cancel := context.WithTimeout(context.Background(), a.opts.PublishTimeout)
 			if err := a.publish(ctx, a.chRequest, typeAdapterClose, nil); err != nil {
 				a.log.Debug("redisadapter: could not announce the close", "err", err)
 			}
 			cancel()
 		}
-		a.cancel()
-		a.psMu.Lock()
-		_ = a.ps.Close() // unblocks the receive loop
-		a.psMu.Unlock()
-		a.wg.Wait()
 	})
 	return nil
 }

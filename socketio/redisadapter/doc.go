@@ -42,7 +42,9 @@
 // Every node publishes a heartbeat each HeartbeatInterval, and an initial
 // heartbeat, which the others answer at once, when it starts and whenever
 // its subscription comes back after losing Redis. A node not heard from for
-// HeartbeatTimeout is forgotten, as is one that closes its adapter. A request
+// HeartbeatTimeout is forgotten, as is one that closes its adapter (its close
+// is its last message, and what still arrives from it after the close is
+// not counted as a sign of life). A request
 // (FetchSockets, SocketsJoin, SocketsLeave, DisconnectSockets) waits for the
 // answers of the nodes known when it was sent, at most RequestTimeout; a node
 // that does not answer in time is forgotten until it is heard from again, so

@@ -3,6 +3,7 @@ package redisadapter_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -189,5 +190,50 @@ func TestClientClosedUnderTheAdapter(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Close hung after the client was closed")
+	}
+}
+
+// A node's last messages can reach the others after its close: a
+// heartbeat published on another connection of the pool just before, or a
+// broadcast in flight. Such a straggler must not bring the node back, or
+// it would be reported gone a second time when its heartbeat expires (seen
+// in CI as TestOnNodeLeft's "want crashed").
+func TestMessagesAfterCloseDoNotReviveANode(t *testing.T) {
+	t.Parallel()
+	r := startRedis(t)
+	opts := testOptions
+	opts.Key = "test-" + randomHex()
+	left := make(chan string, 4)
+	opts.OnNodeLeft = func(uid string) { left <- uid }
+	watcher := startNode(t, r, opts)
+
+	ctx := context.Background()
+	publish := func(typ int) {
+		t.Helper()
+		msg := fmt.Sprintf(`{"uid":"late","nsp":"/","type":%d}`, typ)
+		if err := r.Client().Publish(ctx, opts.Key+"-request#/#", msg).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the watcher to subscribe", watcher.ad.Connected)
+	publish(2) // heartbeat: the node is known
+	waitFor(t, "the node to be known", func() bool { return slices.Contains(watcher.ad.Nodes(), "late") })
+	publish(13) // its close
+	publish(2)  // and a heartbeat that was on its way
+	select {
+	case uid := <-left:
+		if uid != "late" {
+			t.Fatalf("OnNodeLeft(%q), want late", uid)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("OnNodeLeft was not called for a node that closed")
+	}
+	select {
+	case uid := <-left:
+		t.Errorf("OnNodeLeft(%q) again: a message after the close brought the node back", uid)
+	case <-time.After(opts.HeartbeatTimeout + time.Second):
+	}
+	if nodes := watcher.ad.Nodes(); slices.Contains(nodes, "late") {
+		t.Errorf("Nodes() = %v after the close, want without late", nodes)
 	}
 }

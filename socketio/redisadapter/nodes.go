@@ -121,6 +121,10 @@ func (a *Adapter) answered(m *message) {
 // new.
 func (a *Adapter) heard(uid string) bool {
 	a.mu.Lock()
+	if _, ok := a.closed[uid]; ok {
+		a.mu.Unlock()
+		return false // a straggler from a node that closed
+	}
 	_, known := a.nodes[uid]
 	a.nodes[uid] = time.Now()
 	a.mu.Unlock()
@@ -145,10 +149,25 @@ func (a *Adapter) removeNode(uid string) {
 	}
 }
 
-// expireNodes forgets the nodes silent for longer than HeartbeatTimeout.
+// nodeClosed forgets uid, which announced its close, and ignores what
+// still arrives from it for HeartbeatTimeout.
+func (a *Adapter) nodeClosed(uid string) {
+	a.mu.Lock()
+	a.closed[uid] = time.Now()
+	a.mu.Unlock()
+	a.removeNode(uid)
+}
+
+// expireNodes forgets the nodes silent for longer than HeartbeatTimeout,
+// and the closed ones after as long.
 func (a *Adapter) expireNodes(now time.Time) {
 	var gone []string
 	a.mu.Lock()
+	for uid, at := range a.closed {
+		if now.Sub(at) > a.opts.HeartbeatTimeout {
+			delete(a.closed, uid)
+		}
+	}
 	for uid, seen := range a.nodes {
 		if now.Sub(seen) > a.opts.HeartbeatTimeout {
 			gone = append(gone, uid)

@@ -169,7 +169,7 @@ func (a *Adapter) handle(b []byte) {
 	}
 	if m.Type == typeAdapterClose {
 		a.log.Debug("redisadapter: node left", "node", m.UID)
-		a.removeNode(m.UID)
+		a.nodeClosed(m.UID)
 		return
 	}
 	a.heard(m.UID)
