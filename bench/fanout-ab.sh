@@ -24,7 +24,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 nice -n "$nice" taskset -c 1 "$loadgen" -out "$dir/res.json" -url "$url" -name "$label" \
-	-n "${N:-10000}" -n-small 1000 -broadcasts 20 -probes 10 -conc 64 -skip throughput,slow >"$dir/loadgen.log" 2>&1
+	-n "${N:-10000}" -n-small 1000 -broadcasts 20 -broadcasts-small 200 -probes 10 -conc 64 -skip throughput,slow >"$dir/loadgen.log" 2>&1
 kill "$spid"
 wait "$spid" 2>/dev/null || true
 python3 - "$dir/res.json" "$label" <<'PY'

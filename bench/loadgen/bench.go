@@ -12,6 +12,7 @@ type benchConfig struct {
 	NSmall      int           // small fan-out (1k)
 	NMax        int           // optional larger population (20k), 0 skips
 	K           int           // broadcasts per fan-out
+	KSmall      int           // broadcasts of the small fan-out (0: K)
 	Probes      int           // clients sending bench:ping during the main fan-out
 	Gap         time.Duration // pause between fan-out broadcasts
 	Conc        int           // handshakes in flight while connecting
@@ -178,7 +179,11 @@ func (c *coordinator) runBench(ctx context.Context, cfg benchConfig) (*benchResu
 	if got, _ := c.waitClients(ctx, cfg.NSmall, 20*time.Second); got != cfg.NSmall {
 		return nil, fmt.Errorf("server counts %d clients after closing, want %d", got, cfg.NSmall)
 	}
-	fs, err := c.fanout(ctx, cfg.K, 0, cfg.Gap)
+	kSmall := cfg.K
+	if cfg.KSmall > 0 {
+		kSmall = cfg.KSmall
+	}
+	fs, err := c.fanout(ctx, kSmall, 0, cfg.Gap)
 	if err != nil {
 		return nil, fmt.Errorf("small fan-out: %w", err)
 	}

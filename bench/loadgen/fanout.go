@@ -9,27 +9,30 @@ import (
 // fanoutResult measures K broadcasts sent one after the other to every
 // client, each waited for until every client had it.
 type fanoutResult struct {
-	Clients          int     `json:"clients"`
-	Broadcasts       int     `json:"broadcasts"`
-	CompletionP50Ms  float64 `json:"completionP50Ms"` // last arrival - t0, over broadcasts
-	CompletionP99Ms  float64 `json:"completionP99Ms"`
-	FirstP50Ms       float64 `json:"firstArrivalP50Ms"`
-	MsgP50Ms         float64 `json:"msgP50Ms"` // per message
-	MsgP99Ms         float64 `json:"msgP99Ms"`
-	MsgMaxMs         float64 `json:"msgMaxMs"`
-	Lost             int64   `json:"lost"`
-	Dups             int64   `json:"dups"`
-	Disconnects      int64   `json:"disconnects"`
-	TriggerP50Ms     float64 `json:"triggerP50Ms"` // POST /trigger response time
-	TriggerP99Ms     float64 `json:"triggerP99Ms"`
-	BroadcastCallP99 float64 `json:"broadcastCallP99Ms"` // as the server reports it
-	AckP50Ms         float64 `json:"ackP50Ms"`
-	AckP99Ms         float64 `json:"ackP99Ms"`
-	Acks             int64   `json:"acks"`
-	AckUnanswered    int64   `json:"ackUnanswered"`
-	ServerCPUPct     float64 `json:"serverCpuPct"`
-	ServerCPUMsPerB  float64 `json:"serverCpuMsPerBroadcast"`
-	LoadgenCPUPct    float64 `json:"loadgenCpuPct"`
+	Clients         int     `json:"clients"`
+	Broadcasts      int     `json:"broadcasts"`
+	CompletionP50Ms float64 `json:"completionP50Ms"` // last arrival - t0, over broadcasts
+	CompletionP99Ms float64 `json:"completionP99Ms"`
+	// CompletionsMs is every broadcast's completion, in order: which
+	// broadcasts made the p99.
+	CompletionsMs    []float64 `json:"completionsMs,omitempty"`
+	FirstP50Ms       float64   `json:"firstArrivalP50Ms"`
+	MsgP50Ms         float64   `json:"msgP50Ms"` // per message
+	MsgP99Ms         float64   `json:"msgP99Ms"`
+	MsgMaxMs         float64   `json:"msgMaxMs"`
+	Lost             int64     `json:"lost"`
+	Dups             int64     `json:"dups"`
+	Disconnects      int64     `json:"disconnects"`
+	TriggerP50Ms     float64   `json:"triggerP50Ms"` // POST /trigger response time
+	TriggerP99Ms     float64   `json:"triggerP99Ms"`
+	BroadcastCallP99 float64   `json:"broadcastCallP99Ms"` // as the server reports it
+	AckP50Ms         float64   `json:"ackP50Ms"`
+	AckP99Ms         float64   `json:"ackP99Ms"`
+	Acks             int64     `json:"acks"`
+	AckUnanswered    int64     `json:"ackUnanswered"`
+	ServerCPUPct     float64   `json:"serverCpuPct"`
+	ServerCPUMsPerB  float64   `json:"serverCpuMsPerBroadcast"`
+	LoadgenCPUPct    float64   `json:"loadgenCpuPct"`
 }
 
 // fanout sends k broadcasts one at a time; with probes > 0 that many
@@ -84,6 +87,9 @@ func (c *coordinator) fanout(ctx context.Context, k, probes int, gap time.Durati
 	}
 	res.CompletionP50Ms = msf(Percentile(comp, 0.5))
 	res.CompletionP99Ms = msf(Percentile(comp, 0.99))
+	for _, v := range comp {
+		res.CompletionsMs = append(res.CompletionsMs, math.Round(msf(v)*100)/100)
+	}
 	res.FirstP50Ms = msf(Percentile(first, 0.5))
 	res.MsgP50Ms = ms(m.Latency.Quantile(0.5))
 	res.MsgP99Ms = ms(m.Latency.Quantile(0.99))

@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	nSmall := fs.Int("n-small", 1000, "clients of the small fan-out")
 	nMax := fs.Int("n-max", 0, "grow to this many clients for one more fan-out (0: skip)")
 	k := fs.Int("broadcasts", 30, "broadcasts per fan-out")
+	kSmall := fs.Int("broadcasts-small", 0, "broadcasts of the small fan-out (0: -broadcasts); over 100, its p99 is not its worst")
 	probes := fs.Int("probes", 10, "clients sending bench:ping every 100 ms during the main fan-out")
 	gap := fs.Duration("gap", 100*time.Millisecond, "pause between fan-out broadcasts")
 	conc := fs.Int("conc", 200, "handshakes in flight while connecting")
@@ -105,7 +106,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		c.pool = &pool{cfg: farmConfig{URL: wsURL, Event: "stats:updated"}, perProcess: *perProcess, probeClients: *probes, stderr: stderr}
 		defer c.pool.close()
 		cfg := benchConfig{
-			N: *n, NSmall: *nSmall, NMax: *nMax, K: *k, Probes: *probes, Gap: *gap, Conc: *conc,
+			N: *n, NSmall: *nSmall, NMax: *nMax, K: *k, KSmall: *kSmall, Probes: *probes, Gap: *gap, Conc: *conc,
 			StepDur: *stepDur, Healthy: *healthy, Slow: *slow, SlowRate: *slowRate, SlowDur: *slowDur, SlowBaseDur: *slowBaseDur, SlowPad: *slowPad, PprofDir: *pprofDir,
 			SkipSlow: strings.Contains(*skip, "slow"), SkipThroug: strings.Contains(*skip, "throughput"),
 		}

@@ -56,7 +56,7 @@ func (h *harness) benchArgs() []string {
 			"-healthy", "20", "-slow", "10", "-slow-rate", "300", "-slow-dur", "9s", "-slow-base-dur", "3s"}
 	}
 	return []string{"-n", fmt.Sprint(c.N), "-n-small", "1000", "-n-max", fmt.Sprint(c.NMax),
-		"-broadcasts", "20", "-probes", "10", "-conc", "64", "-rates", "1,2,3,5,8,12,18,27,40", "-step", "3s",
+		"-broadcasts", "20", "-broadcasts-small", "200", "-probes", "10", "-conc", "64", "-rates", "1,2,3,5,8,12,18,27,40", "-step", "3s",
 		"-healthy", "20", "-slow", "50", "-slow-rate", "250", "-slow-dur", "12s", "-slow-base-dur", "5s"}
 }
 
