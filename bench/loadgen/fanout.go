@@ -117,15 +117,19 @@ type stepResult struct {
 	Broadcasts      int     `json:"broadcasts"`
 	SendSeconds     float64 `json:"sendSeconds"` // how long sending the triggers took
 	CompletionP99Ms float64 `json:"completionP99Ms"`
-	MsgP50Ms        float64 `json:"msgP50Ms"`
-	MsgP99Ms        float64 `json:"msgP99Ms"`
-	Lost            int64   `json:"lost"`
-	Dups            int64   `json:"dups"`
-	Disconnects     int64   `json:"disconnects"`
-	TriggerP99Ms    float64 `json:"triggerP99Ms"`
-	ServerCPUPct    float64 `json:"serverCpuPct"`
-	LoadgenCPUPct   float64 `json:"loadgenCpuPct"`
-	Kept            bool    `json:"keptUp"` // nothing lost, no disconnect, no backlog
+	// CompletionMaxBySecondMs is the slowest completion among the
+	// broadcasts triggered in each second of the step: when the slow
+	// ones happened.
+	CompletionMaxBySecondMs []float64 `json:"completionMaxBySecondMs,omitempty"`
+	MsgP50Ms                float64   `json:"msgP50Ms"`
+	MsgP99Ms                float64   `json:"msgP99Ms"`
+	Lost                    int64     `json:"lost"`
+	Dups                    int64     `json:"dups"`
+	Disconnects             int64     `json:"disconnects"`
+	TriggerP99Ms            float64   `json:"triggerP99Ms"`
+	ServerCPUPct            float64   `json:"serverCpuPct"`
+	LoadgenCPUPct           float64   `json:"loadgenCpuPct"`
+	Kept                    bool      `json:"keptUp"` // nothing lost, no disconnect, no backlog
 }
 
 // rateStep sends broadcasts at rate per second for d, from one goroutine
@@ -177,6 +181,12 @@ func (c *coordinator) rateStep(ctx context.Context, rate float64, d, drain time.
 		lastArrival = max(lastArrival, s.LastNs)
 		if s.Count > 0 {
 			comp = append(comp, float64(s.LastNs-tr.T0))
+			sec := int(float64(i) / rate)
+			for len(res.CompletionMaxBySecondMs) <= sec {
+				res.CompletionMaxBySecondMs = append(res.CompletionMaxBySecondMs, 0)
+			}
+			v := math.Round(msf(float64(s.LastNs-tr.T0))*100) / 100
+			res.CompletionMaxBySecondMs[sec] = max(res.CompletionMaxBySecondMs[sec], v)
 		}
 		resp = append(resp, float64(tr.RespNs))
 	}
