@@ -49,8 +49,11 @@
 // fan-out. Every Conn has a bounded send queue (Options.SendQueue); a
 // connection whose queue overflows is closed with "transport error" and
 // ErrQueueFull, its OnClose run in a goroutine of its own (never the
-// sender's), so that a slow client can never stall a broadcast. A polling
-// GET carries everything queued in one response.
+// sender's), so that a slow client can never stall a broadcast. What the
+// kernel holds for a WebSocket is bounded too (Options.SendBuffer, 128 kB
+// by default, where Linux would grow it to 4 MB): copying megabytes into
+// the buffers of clients that stopped reading stalled the others. A
+// polling GET carries everything queued in one response.
 //
 // # Closing
 //

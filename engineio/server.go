@@ -20,6 +20,16 @@ const (
 	TransportWebSocket = "websocket"
 )
 
+// DefaultSendBuffer is Options.SendBuffer's default: 128 kB, which the
+// kernel doubles for its bookkeeping. A dashboard's messages are a few
+// hundred bytes to a few kB, so it holds hundreds of them; what is
+// bounded is a stalled client's cost. With the kernel's own tuning, 50
+// clients that stopped reading took 2 MB of kernel memory each within
+// half a second of 16 kB messages, and the copying and slab allocation
+// stalled the other clients' writes by up to 25 ms (bench: slow
+// consumers).
+const DefaultSendBuffer = 128 << 10
+
 // Options configures a Server. The zero value of each field selects the
 // default documented on it.
 type Options struct {
@@ -36,6 +46,12 @@ type Options struct {
 	// SendQueue is the most packets queued per connection (default 1024).
 	// Overflow closes the connection with "transport error".
 	SendQueue int
+	// SendBuffer is the kernel's send buffer of a WebSocket connection
+	// (SO_SNDBUF), in bytes: what a client that stops reading gets from
+	// the kernel before its packets wait in SendQueue. Default
+	// DefaultSendBuffer; negative leaves it to the kernel, whose tuning
+	// grows it up to tcp_wmem's maximum (4 MB on Linux) per connection.
+	SendBuffer int
 	// AllowRequest may refuse a handshake (403, code 4) by returning an error.
 	AllowRequest func(r *http.Request) error
 	// OnConnection is called once per new session, before any message of
@@ -65,6 +81,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.SendQueue <= 0 {
 		o.SendQueue = 1024
+	}
+	if o.SendBuffer == 0 {
+		o.SendBuffer = DefaultSendBuffer
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -13,7 +13,7 @@ import (
 // goes on from the reactor, so that net/http's stack and request are not
 // kept for the life of the connection.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, c *Conn) {
-	wc, early, err := upgradeWebSocket(w, r, s.opts.MaxPayload)
+	wc, early, err := upgradeWebSocket(w, r, s.opts.MaxPayload, s.opts.SendBuffer)
 	if err != nil {
 		s.log.Debug("engineio: websocket accept failed", "err", err, "remote", r.RemoteAddr)
 		return

@@ -61,7 +61,8 @@ type wsReader interface {
 
 // upgradeWebSocket answers the WebSocket handshake of r. early is what the
 // client sent after its handshake and net/http had already read.
-func upgradeWebSocket(w http.ResponseWriter, r *http.Request, maxPayload int64) (wc *wsConn, early []byte, err error) {
+// sendBuffer, when positive, is set as the socket's SO_SNDBUF.
+func upgradeWebSocket(w http.ResponseWriter, r *http.Request, maxPayload int64, sendBuffer int) (wc *wsConn, early []byte, err error) {
 	conn, rw, _, err := ws.UpgradeHTTP(r, w)
 	if err != nil {
 		if conn != nil {
@@ -75,6 +76,10 @@ func upgradeWebSocket(w http.ResponseWriter, r *http.Request, maxPayload int64) 
 	}
 	// rw, with net/http's two 4 kB buffers, is dropped here: frames are
 	// read into pooled buffers and written from them.
+	if tc, ok := conn.(interface{ SetWriteBuffer(int) error }); ok && sendBuffer > 0 {
+		// Best effort: a socket that refuses keeps the kernel's tuning.
+		_ = tc.SetWriteBuffer(sendBuffer)
+	}
 	rc := rawConnOf(conn)
 	return &wsConn{conn: conn, rc: rc, fd: descriptorOf(rc), wsParser: wsParser{maxPayload: maxPayload}}, early, nil
 }
